@@ -1,0 +1,295 @@
+//! Articles: their id, date and paragraphs, and parsing one article file.
+//!
+//! The format: an optional UTF-8 byte-order mark and leading whitespace, a header `date YYYY-MM-DD` (or
+//! `date: YYYY-MM-DD`, any case), then the first paragraph on the same line or on the lines below;
+//! paragraphs are separated by blank lines. CRLF and lone CR line ends are read as LF. Without a header the
+//! date comes from the article's path when it holds one, otherwise the article is undated. Bytes that are
+//! not UTF-8 are decoded lossily (U+FFFD) with a warning rather than losing the article.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use time::{Date, Month};
+
+use crate::passage::sentences;
+
+/// Files larger than this are skipped: an article is never this big, and reading it would cost memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// How many leading bytes are checked for NUL to detect binary files.
+const BINARY_PROBE_BYTES: usize = 8 * 1024;
+
+/// A headline longer than this many characters is cut at a word boundary.
+const HEADLINE_MAX_CHARS: usize = 200;
+
+/// Earliest and latest years the index can hold (tantivy stores dates as i64 nanoseconds).
+const MIN_YEAR: i32 = 1678;
+const MAX_YEAR: i32 = 2261;
+
+/// A parsed article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Path relative to the corpus root with `/` separators, prefixed with `LABEL:` for a secondary root.
+    pub id: String,
+    /// Publication date, `None` when undated.
+    pub date: Option<Date>,
+    /// The first sentence of the first paragraph, cut at about 200 characters.
+    pub headline: String,
+    /// Paragraphs with their whitespace folded to single spaces; never empty.
+    pub paragraphs: Vec<String>,
+}
+
+/// An article and the warnings raised while reading it (it is indexed all the same).
+#[derive(Debug, Clone)]
+pub struct ParsedArticle {
+    pub article: Article,
+    pub warnings: Vec<String>,
+}
+
+/// Why a file was not indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The file has no bytes.
+    Empty,
+    /// The file has no text once the header and whitespace are removed.
+    NoText,
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than [`MAX_FILE_BYTES`].
+    TooLarge(u64),
+    /// The file or folder could not be read.
+    Unreadable(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Empty => write!(f, "empty file"),
+            SkipReason::NoText => write!(f, "no text besides the date header"),
+            SkipReason::Binary => write!(f, "binary file (NUL byte in the first 8 KiB)"),
+            SkipReason::TooLarge(n) => write!(
+                f,
+                "file too large ({} MiB, limit {} MiB)",
+                n / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            SkipReason::Unreadable(why) => write!(f, "unreadable: {why}"),
+        }
+    }
+}
+
+/// Parses the bytes of one article file.
+///
+/// `id` becomes the article id; `rel_path` (the path below the corpus root) is where a date is looked for
+/// when the file has no date header.
+pub fn parse_article(id: &str, rel_path: &str, bytes: &[u8]) -> Result<ParsedArticle, SkipReason> {
+    if bytes.is_empty() {
+        return Err(SkipReason::Empty);
+    }
+    if bytes[..bytes.len().min(BINARY_PROBE_BYTES)].contains(&0) {
+        return Err(SkipReason::Binary);
+    }
+    let mut warnings = Vec::new();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            let replaced = lossy.matches('\u{FFFD}').count();
+            warnings.push(format!(
+                "not valid UTF-8: decoded lossily, {replaced} invalid sequence(s) replaced by U+FFFD"
+            ));
+            lossy
+        }
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let text = text.trim_start();
+
+    let (header, body) = split_header(text);
+    let date = match header {
+        Header::Date(d) => Some(d),
+        Header::Invalid(token, why) => {
+            warnings.push(format!("date header '{token}' {why}: indexed as undated"));
+            None
+        }
+        Header::Absent => match date_from_path(rel_path) {
+            PathDate::Date(d) => Some(d),
+            PathDate::Invalid(token) => {
+                warnings.push(format!(
+                    "date '{token}' in the path does not exist: indexed as undated"
+                ));
+                None
+            }
+            PathDate::Absent => None,
+        },
+    };
+
+    let paragraphs = split_paragraphs(body);
+    if paragraphs.is_empty() {
+        return Err(SkipReason::NoText);
+    }
+    let headline = headline_of(&paragraphs[0]);
+    Ok(ParsedArticle {
+        article: Article {
+            id: id.to_string(),
+            date,
+            headline,
+            paragraphs,
+        },
+        warnings,
+    })
+}
+
+enum Header {
+    Date(Date),
+    Invalid(String, &'static str),
+    Absent,
+}
+
+/// Splits off a `date YYYY-MM-DD` / `date: YYYY-MM-DD` header; returns the body after it.
+fn split_header(text: &str) -> (Header, &str) {
+    let Some(prefix) = text.get(..4) else {
+        return (Header::Absent, text);
+    };
+    if !prefix.eq_ignore_ascii_case("date") {
+        return (Header::Absent, text);
+    }
+    let after_word = &text[4..];
+    let rest = match after_word.strip_prefix(':') {
+        Some(r) => r,
+        // Without a colon the header needs a space: "dated ..." or "date2023" are body text.
+        None if after_word.starts_with([' ', '\t']) => after_word,
+        None => return (Header::Absent, text),
+    };
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let token_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let token = &rest[..token_end];
+    if !token.starts_with(|c: char| c.is_ascii_digit()) {
+        return (Header::Absent, text);
+    }
+    let body = &rest[token_end..];
+    match parse_ymd(token) {
+        Some(Ok(d)) => (Header::Date(d), body),
+        Some(Err(why)) => (Header::Invalid(token.to_string(), why), body),
+        None => (
+            Header::Invalid(token.to_string(), "is not a YYYY-MM-DD date"),
+            body,
+        ),
+    }
+}
+
+/// Parses exactly `YYYY-MM-DD`: `None` when the shape is wrong, `Some(Err)` when the date does not exist
+/// or lies outside what the index can store.
+fn parse_ymd(token: &str) -> Option<Result<Date, &'static str>> {
+    let b = token.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = token.get(r)?;
+        if s.bytes().all(|c| c.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(make_date(y as i32, m, d))
+}
+
+/// Builds a date, rejecting impossible dates and years the index cannot store.
+pub(crate) fn make_date(year: i32, month: u32, day: u32) -> Result<Date, &'static str> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err("is outside the years 1678 to 2261 that the index can store");
+    }
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or("does not exist")?;
+    let day = u8::try_from(day).map_err(|_| "does not exist")?;
+    Date::from_calendar_date(year, month, day).map_err(|_| "does not exist")
+}
+
+enum PathDate {
+    Date(Date),
+    Invalid(String),
+    Absent,
+}
+
+static PATH_YMD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])((\d{4})[-/_.](\d{2})[-/_.](\d{2}))(?:[^0-9]|$)").expect("valid regex")
+});
+static PATH_YM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])((\d{4})[-/_](\d{2}))(?:[^0-9]|$)").expect("valid regex")
+});
+
+/// A date in a path: `2023/07/28/x.txt`, `2023-07-28-x.txt`, or a month `2023-07/x.txt` (the 1st).
+fn date_from_path(rel_path: &str) -> PathDate {
+    if let Some(c) = PATH_YMD.captures(rel_path) {
+        let num = |i: usize| {
+            c.get(i)
+                .and_then(|m| m.as_str().parse::<u32>().ok())
+                .unwrap_or(0)
+        };
+        return match make_date(num(2) as i32, num(3), num(4)) {
+            Ok(d) => PathDate::Date(d),
+            Err(_) => PathDate::Invalid(c[1].to_string()),
+        };
+    }
+    if let Some(c) = PATH_YM.captures(rel_path) {
+        let num = |i: usize| {
+            c.get(i)
+                .and_then(|m| m.as_str().parse::<u32>().ok())
+                .unwrap_or(0)
+        };
+        return match make_date(num(2) as i32, num(3), 1) {
+            Ok(d) => PathDate::Date(d),
+            Err(_) => PathDate::Invalid(c[1].to_string()),
+        };
+    }
+    PathDate::Absent
+}
+
+/// Paragraphs are runs of non-blank lines; whitespace inside a paragraph is folded to single spaces.
+fn split_paragraphs(body: &str) -> Vec<String> {
+    let body = body.replace("\r\n", "\n").replace('\r', "\n");
+    let mut paragraphs = Vec::new();
+    let mut current = String::new();
+    for line in body.split('\n') {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        for word in line.split_whitespace() {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs
+}
+
+/// The first sentence of a paragraph, cut at a word boundary near [`HEADLINE_MAX_CHARS`].
+pub fn headline_of(paragraph: &str) -> String {
+    let first = sentences(paragraph).into_iter().next().unwrap_or(paragraph);
+    if first.chars().count() <= HEADLINE_MAX_CHARS {
+        return first.to_string();
+    }
+    let cut = first
+        .char_indices()
+        .nth(HEADLINE_MAX_CHARS)
+        .map(|(i, _)| i)
+        .unwrap_or(first.len());
+    let head = &first[..cut];
+    let head = match head.rfind(' ') {
+        Some(i) if i > HEADLINE_MAX_CHARS / 2 => &head[..i],
+        _ => head,
+    };
+    format!("{}…", head.trim_end_matches([',', ';', ':', ' ']))
+}

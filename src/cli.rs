@@ -1,0 +1,208 @@
+//! The command line, as clap derive types only: what the user typed, before any interpretation.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  dateline index corpus/                         build or update the index in ./index
+  dateline search Niger                          top passages about Niger
+  dateline search '\"Bazoum\"' --since 2023-07     the exact word, from July 2023 on
+  dateline search 'coup OR junta' --on 2023 --format csv --output coup.csv
+  dateline show 2023/niger-coup.txt --highlight Tchiani
+  dateline info
+
+Exit status: 0 when something was found or done, 1 when a search found nothing, 2 on an error.";
+
+/// Full-text search for news archives: index article folders, search passages by relevance and date.
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, after_long_help = EXAMPLES, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index article files (new or changed ones replace their old passages).
+    Index(IndexArgs),
+    /// Search passages by relevance, with date filters and exports.
+    Search(SearchArgs),
+    /// Print a whole article, rebuilt from the index.
+    Show(ShowArgs),
+    /// Describe an index: counts, dates, size, roots.
+    Info(InfoArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// The index location, shared by every command.
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index directory [default: index, or $DATELINE_INDEX].
+    #[arg(long, value_name = "DIR", env = "DATELINE_INDEX")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+The first corpus folder of an index gives plain ids (paths below the folder, e.g. 1987-03/12.txt);
+each further folder gives ids prefixed with its folder name and a colon (e.g. wires:2023/07/x.txt).
+The index remembers the folders, so ids stay the same on every run.")]
+pub struct IndexArgs {
+    /// Corpus folders to index.
+    #[arg(value_name = "CORPUS", default_value = "corpus")]
+    pub corpus: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Start from an empty index (the old one stays searchable until the new one is committed).
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Parser threads and index writer threads [default: number of cores, at most 8].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: Option<u16>,
+    /// No progress bar and no summary line (warnings are still printed).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Query language:
+  niger coup            passages holding both words (any form: coup, coups)
+  niger OR mali         either word
+  niger -mali           niger but not mali (also: NOT mali)
+  \"Bazoum\"              the exact word, any case, no other forms
+  \"west africa\"         the phrase
+  \"junta niger\"~3       both words within 3 positions
+  (coup OR junta) niger parentheses group
+
+Dates: --since/--until/--on take YYYY, YYYY-MM or YYYY-MM-DD; --until 2023-07 includes July 31.")]
+pub struct SearchArgs {
+    /// The query (several words are joined with spaces).
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only passages dated on or after this day, month or year.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only passages dated on or before this day, month or year (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only passages dated within this day, month or year.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Number of hits to print.
+    #[arg(
+        short = 'n',
+        long = "limit",
+        value_name = "N",
+        default_value_t = 10,
+        conflicts_with = "all"
+    )]
+    pub limit: usize,
+    /// Print every hit (for exports).
+    #[arg(long)]
+    pub all: bool,
+    /// Most passages per article (0: no limit, passages ranked on their own).
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub per_article: usize,
+    /// Order of the hits.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = SearchFormat::Text)]
+    pub format: SearchFormat,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Colour matches in text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Article id, as printed by `search` (its path below the corpus folder).
+    #[arg(value_name = "ARTICLE")]
+    pub article: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Mark the words of this query in the text.
+    #[arg(long, value_name = "QUERY")]
+    pub highlight: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+    /// Colour highlighted words in text output.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+    pub format: InfoFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    Text,
+    Json,
+    Jsonl,
+    Csv,
+    Tsv,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

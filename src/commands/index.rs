@@ -1,0 +1,98 @@
+//! `dateline index`: progress bar on a terminal, warnings for skipped files, one summary line.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use dateline::indexer::{index_corpus, IndexEvent, IndexReport, IndexRequest};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::IndexArgs;
+
+pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
+    let (dir, _) = args.location.resolve();
+    let threads = args
+        .threads
+        .map(usize::from)
+        .unwrap_or_else(default_threads);
+    let request = IndexRequest {
+        roots: args.corpus.clone(),
+        rebuild: args.rebuild,
+        threads,
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let report = build(&dir, &request, show_progress)?;
+    if !args.quiet {
+        eprintln!("{}", summary(&report));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(8)
+}
+
+/// Runs the indexer, drawing a progress bar when asked and printing each warning on stderr.
+pub fn build(
+    dir: &std::path::Path,
+    request: &IndexRequest,
+    show_progress: bool,
+) -> anyhow::Result<IndexReport> {
+    let bar = if show_progress {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{bar:30}] {msg} files, {bytes}/{total_bytes} ({binary_bytes_per_sec}, ETA {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let (mut files_done, mut files_total) = (0u64, 0u64);
+    let result = index_corpus(dir, request, |event| match event {
+        IndexEvent::Planned { files, bytes } => {
+            files_total = files;
+            bar.set_length(bytes);
+            bar.set_message(format!("0/{files}"));
+        }
+        IndexEvent::FileDone { bytes } => {
+            files_done += 1;
+            bar.inc(bytes);
+            if files_done % 64 == 0 || files_done == files_total {
+                bar.set_message(format!("{files_done}/{files_total}"));
+            }
+        }
+        IndexEvent::Skipped { path, reason } => {
+            bar.suspend(|| eprintln!("dateline: warning: skipped {}: {reason}", path.display()));
+        }
+        IndexEvent::Warning { path, message } => {
+            bar.suspend(|| eprintln!("dateline: warning: {}: {message}", path.display()));
+        }
+        IndexEvent::Committing => bar.set_message(format!("{files_done}/{files_total} committing")),
+    });
+    bar.finish_and_clear();
+    Ok(result?)
+}
+
+pub fn summary(r: &IndexReport) -> String {
+    let skipped = r.skipped.len();
+    format!(
+        "indexed {} article{} ({} passages, {} undated) from {:.1} MB in {:.2} s ({:.1} MB/s); {} file{} skipped",
+        r.articles,
+        if r.articles == 1 { "" } else { "s" },
+        r.passages,
+        r.undated,
+        r.bytes as f64 / 1e6,
+        r.elapsed.as_secs_f64(),
+        r.mb_per_sec(),
+        skipped,
+        if skipped == 1 { "" } else { "s" },
+    )
+}

@@ -1,0 +1,113 @@
+//! Binary-only glue: one small module per subcommand, turning typed arguments into library requests and
+//! library results into printed output.
+
+mod index;
+mod info;
+mod search;
+mod show;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+use dateline::output::Color;
+use dateline::Error;
+
+use crate::cli::{Cli, ColorArg, Command, IndexLocation};
+
+/// The index directory used when neither `--index` nor `DATELINE_INDEX` is given.
+pub const DEFAULT_INDEX: &str = "index";
+/// The corpus indexed when none is named.
+pub const DEFAULT_CORPUS: &str = "corpus";
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Show(args) => show::run(args),
+        Command::Info(args) => info::run(args),
+        Command::Completions(args) => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(args.shell, &mut Cli::command(), "dateline", &mut out);
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+impl IndexLocation {
+    /// The index directory, and whether it is the default one (which `search` may build on the fly).
+    pub fn resolve(&self) -> (PathBuf, bool) {
+        match &self.index {
+            Some(p) => (p.clone(), false),
+            None => (PathBuf::from(DEFAULT_INDEX), true),
+        }
+    }
+}
+
+/// Colour on when asked, or automatically when writing to a terminal that accepts it.
+pub fn resolve_color(arg: ColorArg, to_terminal: bool) -> Color {
+    let auto = to_terminal
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb");
+    match arg {
+        ColorArg::Always => Color::Always,
+        ColorArg::Never => Color::Never,
+        ColorArg::Auto if auto => Color::Always,
+        ColorArg::Auto => Color::Never,
+    }
+}
+
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// Whether the error is a write to a closed pipe (`dateline search x | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// One line for the user: the error, and a hint on what to do about it.
+pub fn describe(err: &anyhow::Error) -> String {
+    let Some(lib) = err.downcast_ref::<Error>() else {
+        return format!("{err:#}");
+    };
+    let hint = match lib {
+        Error::MissingIndex(dir) => format!(
+            "build it first with `dateline index CORPUS --index {}`",
+            dir.display()
+        ),
+        Error::SchemaVersion { .. } | Error::ForeignIndex(_) => {
+            "run `dateline index --rebuild` to rebuild it for this version".to_string()
+        }
+        Error::Locked(_) => "wait for the other `dateline index` run to finish".to_string(),
+        Error::Corpus { .. } => "name a folder of article files".to_string(),
+        Error::QuerySyntax { .. } => {
+            "close quotes and parentheses; OR, AND and NOT need words on both sides".to_string()
+        }
+        Error::QueryLimit(_) => "search for words or \"quoted phrases\"".to_string(),
+        Error::BadDate { .. } => "dates are YYYY, YYYY-MM or YYYY-MM-DD".to_string(),
+        Error::EmptyDateRange { .. } => "swap the two dates".to_string(),
+        Error::UnknownArticle { suggestions, .. } if !suggestions.is_empty() => {
+            format!("did you mean {}?", suggestions.join(", "))
+        }
+        Error::UnknownArticle { .. } => {
+            "ids are paths below the corpus folder, as printed by `dateline search`".to_string()
+        }
+        Error::Io { .. } | Error::Tantivy(_) => {
+            return format!("{lib}");
+        }
+    };
+    format!("{lib} (hint: {hint})")
+}

@@ -1,0 +1,102 @@
+//! `dateline search`: dates parsed, the default index built on first use, hits streamed to a printer.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use dateline::dates::parse_range;
+use dateline::indexer::IndexRequest;
+use dateline::output::{
+    CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
+    SearchSummary,
+};
+use dateline::schema::index_exists;
+use dateline::search::{Engine, SearchRequest, SortOrder};
+
+use super::{resolve_color, stdout_is_terminal, DEFAULT_CORPUS};
+use crate::cli::{SearchArgs, SearchFormat, SortArg};
+
+pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let query = args.query.join(" ");
+    let dates = parse_range(
+        args.since.as_deref(),
+        args.until.as_deref(),
+        args.on.as_deref(),
+    )?;
+    let (dir, is_default) = args.location.resolve();
+    if is_default && !index_exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir() {
+        eprintln!(
+            "dateline: no index at '{}' yet: building it from '{DEFAULT_CORPUS}/' first",
+            dir.display()
+        );
+        let request = IndexRequest {
+            roots: vec![PathBuf::from(DEFAULT_CORPUS)],
+            rebuild: false,
+            threads: super::index::default_threads(),
+        };
+        let report = super::index::build(&dir, &request, false)?;
+        eprintln!("{}", super::index::summary(&report));
+    }
+    let engine = Engine::open(&dir)?;
+    let request = SearchRequest {
+        query: query.clone(),
+        dates,
+        limit: if args.all { None } else { Some(args.limit) },
+        per_article: args.per_article,
+        sort: match args.sort {
+            SortArg::Relevance => SortOrder::Relevance,
+            SortArg::Newest => SortOrder::Newest,
+            SortArg::Oldest => SortOrder::Oldest,
+        },
+    };
+    let results = engine.search(&request)?;
+    let summary = SearchSummary {
+        query,
+        since: dates.since.map(|d| d.to_string()),
+        until: dates.until.map(|d| d.to_string()),
+        total_passages: results.total_passages,
+        total_articles: results.total_articles,
+        shown: results.len(),
+    };
+
+    let (out, to_terminal): (Box<dyn Write>, bool) = match &args.output {
+        Some(path) => {
+            let file = File::create(path)
+                .with_context(|| format!("cannot write output file '{}'", path.display()))?;
+            (Box::new(BufWriter::new(file)), false)
+        }
+        None => (
+            Box::new(BufWriter::new(io::stdout().lock())),
+            stdout_is_terminal(),
+        ),
+    };
+    let color = resolve_color(args.color, to_terminal);
+    let mut printer: Box<dyn SearchPrinter> = match args.format {
+        SearchFormat::Text => Box::new(HumanPrinter::new(out, color)),
+        SearchFormat::Json => Box::new(JsonPrinter::new(out)),
+        SearchFormat::Jsonl => Box::new(JsonlPrinter::new(out)),
+        SearchFormat::Csv => Box::new(CsvPrinter::new(out, b',')),
+        SearchFormat::Tsv => Box::new(CsvPrinter::new(out, b'\t')),
+        SearchFormat::Markdown => Box::new(MarkdownPrinter::new(out)),
+    };
+    let write_context = || match &args.output {
+        Some(p) => format!("cannot write output file '{}'", p.display()),
+        None => "cannot write to standard output".to_string(),
+    };
+    printer.begin(&summary).with_context(write_context)?;
+    for hit in results.hits() {
+        printer.hit(&hit?).with_context(write_context)?;
+    }
+    printer.finish(&summary).with_context(write_context)?;
+    drop(printer);
+
+    if results.total_passages == 0 {
+        if args.format == SearchFormat::Text {
+            eprintln!("dateline: no passage matches {}", summary.query);
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

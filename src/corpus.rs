@@ -1,0 +1,95 @@
+//! Walking corpus folders: every regular, non-hidden file below a root is an article candidate.
+//!
+//! Symbolic links are followed (a link loop is reported, not walked); hidden files and folders (a name
+//! starting with `.`) are skipped, as are FIFOs, sockets and devices, which are never opened (opening a
+//! FIFO would block). Entries come in file-name order, so ids and reports are deterministic.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// A file found under a corpus root.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    /// Full path to read.
+    pub path: PathBuf,
+    /// Path below the root with `/` separators (where path dates are read from).
+    pub rel_path: String,
+    /// The article id: `rel_path`, prefixed with `LABEL:` for a secondary root.
+    pub id: String,
+    /// Size in bytes when walked.
+    pub size: u64,
+}
+
+/// One walk result: a file to read, or an entry that cannot be indexed and why.
+#[derive(Debug)]
+pub enum WalkItem {
+    File(CorpusFile),
+    Skip { path: PathBuf, reason: String },
+}
+
+/// The id of a file below a root: its relative path with `/` separators, prefixed by the root's label.
+pub fn article_id(label: &str, rel_path: &str) -> String {
+    if label.is_empty() {
+        rel_path.to_string()
+    } else {
+        format!("{label}:{rel_path}")
+    }
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Walks one corpus root. `label` prefixes the ids (empty for the first root of an index).
+pub fn walk_root(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
+    let label = label.to_string();
+    let root_buf = root.to_path_buf();
+    WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(move |entry| match entry {
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root_buf.clone());
+                let reason = if err.loop_ancestor().is_some() {
+                    "symbolic link loop".to_string()
+                } else if let Some(io) = err.io_error() {
+                    format!("unreadable: {io}")
+                } else {
+                    format!("unreadable: {err}")
+                };
+                Some(WalkItem::Skip { path, reason })
+            }
+            Ok(entry) => {
+                let ft = entry.file_type();
+                if ft.is_dir() {
+                    return None;
+                }
+                let path = entry.path().to_path_buf();
+                if !ft.is_file() {
+                    return Some(WalkItem::Skip {
+                        path,
+                        reason: "not a regular file".to_string(),
+                    });
+                }
+                let rel = path.strip_prefix(&root_buf).unwrap_or(&path);
+                let rel_path = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                Some(WalkItem::File(CorpusFile {
+                    id: article_id(&label, &rel_path),
+                    path,
+                    rel_path,
+                    size,
+                }))
+            }
+        })
+}

@@ -1,0 +1,163 @@
+//! Date filter values: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the start or the end of that period.
+
+use time::Date;
+
+use crate::article::make_date;
+use crate::error::{Error, Result};
+
+/// Which end of a partial date a bound means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoundEnd {
+    /// The first day of the period (`--since 2023-07` is July 1).
+    Start,
+    /// The last day of the period (`--until 2023-07` is July 31).
+    End,
+}
+
+/// An inclusive date range; either end may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DateRange {
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+impl DateRange {
+    pub fn is_unbounded(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    pub fn contains(&self, d: Date) -> bool {
+        self.since.is_none_or(|s| d >= s) && self.until.is_none_or(|u| d <= u)
+    }
+}
+
+fn bad(flag: &'static str, value: &str, reason: &str) -> Error {
+    Error::BadDate {
+        flag,
+        value: value.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Parses one date flag value; `flag` names it in errors.
+pub fn parse_date(flag: &'static str, value: &str, end: BoundEnd) -> Result<Date> {
+    let v = value.trim();
+    let parts: Vec<&str> = v.split('-').collect();
+    let shape_ok = match parts.as_slice() {
+        [y] => y.len() == 4,
+        [y, m] => y.len() == 4 && m.len() == 2,
+        [y, m, d] => y.len() == 4 && m.len() == 2 && d.len() == 2,
+        _ => false,
+    } && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if !shape_ok {
+        return Err(bad(flag, value, "expected YYYY, YYYY-MM or YYYY-MM-DD"));
+    }
+    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
+    let year = num(0).unwrap_or(0) as i32;
+    let result = match (num(1), num(2)) {
+        (None, _) => match end {
+            BoundEnd::Start => make_date(year, 1, 1),
+            BoundEnd::End => make_date(year, 12, 31),
+        },
+        (Some(m), None) => match end {
+            BoundEnd::Start => make_date(year, m, 1),
+            BoundEnd::End => make_date(year, m, 1).map(|first| {
+                let month = first.month();
+                Date::from_calendar_date(year, month, month.length(year)).unwrap_or(first)
+            }),
+        },
+        (Some(m), Some(d)) => make_date(year, m, d),
+    };
+    result.map_err(|why| bad(flag, value, why))
+}
+
+/// Builds the range from `--since`, `--until` and `--on` values.
+pub fn parse_range(
+    since: Option<&str>,
+    until: Option<&str>,
+    on: Option<&str>,
+) -> Result<DateRange> {
+    let mut range = DateRange {
+        since: since
+            .map(|v| parse_date("--since", v, BoundEnd::Start))
+            .transpose()?,
+        until: until
+            .map(|v| parse_date("--until", v, BoundEnd::End))
+            .transpose()?,
+    };
+    if let Some(v) = on {
+        let start = parse_date("--on", v, BoundEnd::Start)?;
+        let end = parse_date("--on", v, BoundEnd::End)?;
+        range.since = Some(range.since.map_or(start, |s| s.max(start)));
+        range.until = Some(range.until.map_or(end, |u| u.min(end)));
+    }
+    if let (Some(s), Some(u)) = (range.since, range.until) {
+        if s > u {
+            return Err(Error::EmptyDateRange {
+                since: s.to_string(),
+                until: u.to_string(),
+            });
+        }
+    }
+    Ok(range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn partial_dates_expand_to_their_period() {
+        let p = |v, e| parse_date("--since", v, e).ok();
+        assert_eq!(p("2023", BoundEnd::Start), Some(date!(2023 - 01 - 01)));
+        assert_eq!(p("2023", BoundEnd::End), Some(date!(2023 - 12 - 31)));
+        assert_eq!(p("2023-07", BoundEnd::End), Some(date!(2023 - 07 - 31)));
+        assert_eq!(p("2024-02", BoundEnd::End), Some(date!(2024 - 02 - 29)));
+        assert_eq!(p("2023-02", BoundEnd::End), Some(date!(2023 - 02 - 28)));
+        assert_eq!(p("2023-07-28", BoundEnd::End), Some(date!(2023 - 07 - 28)));
+    }
+
+    #[test]
+    fn malformed_and_impossible_dates_are_errors() {
+        for v in [
+            "2023-02-30",
+            "2023-13",
+            "23-07-01",
+            "2023/07/01",
+            "july",
+            "",
+            "2023-7-1",
+            "1500",
+            "2023-07-28T00:00Z",
+        ] {
+            let err = parse_date("--until", v, BoundEnd::End);
+            assert!(
+                matches!(
+                    err,
+                    Err(Error::BadDate {
+                        flag: "--until",
+                        ..
+                    })
+                ),
+                "{v} accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn on_and_inverted_ranges() {
+        let r = parse_range(None, None, Some("2023-07")).ok();
+        assert_eq!(
+            r,
+            Some(DateRange {
+                since: Some(date!(2023 - 07 - 01)),
+                until: Some(date!(2023 - 07 - 31))
+            })
+        );
+        assert!(matches!(
+            parse_range(Some("2024"), Some("2023"), None),
+            Err(Error::EmptyDateRange { .. })
+        ));
+    }
+}

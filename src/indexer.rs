@@ -1,0 +1,386 @@
+//! Building and updating an index from corpus folders.
+//!
+//! Files are walked first (cheap: it gives the totals for progress), then parsed by a pool of threads that
+//! hand each article's passages to tantivy's writer threads as they go. Each article is written as one
+//! group of operations: a delete of its id, then its passages, so indexing a file again replaces its old
+//! passages. A run ends with exactly one commit that carries the dateline metadata; a run that fails or
+//! is killed before it leaves the last commit as it was.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tantivy::directory::error::LockError;
+use tantivy::indexer::UserOperation;
+use tantivy::schema::TantivyDocument;
+use tantivy::{DateTime, IndexWriter, TantivyError, Term};
+
+use crate::article::{parse_article, Article, SkipReason, MAX_FILE_BYTES};
+use crate::corpus::{walk_root, CorpusFile, WalkItem};
+use crate::error::{Error, Result};
+use crate::passage::split_passages;
+use crate::schema::{CorpusRoot, DatelineIndex, Fields, IndexMeta, SCHEMA_VERSION};
+
+/// Memory budget of each tantivy writer thread; the whole writer uses `threads` times this (and tantivy
+/// can briefly need about twice it while flushing a segment).
+pub const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct IndexRequest {
+    /// Corpus folders, indexed in this order.
+    pub roots: Vec<PathBuf>,
+    /// Start from an empty index (atomically: the old one stays searchable until the commit).
+    pub rebuild: bool,
+    /// Parser threads and tantivy writer threads (each); at least 1.
+    pub threads: usize,
+}
+
+/// Progress events, delivered on the calling thread.
+#[derive(Debug)]
+pub enum IndexEvent<'a> {
+    /// The walk is done: this many files and bytes will be read.
+    Planned { files: u64, bytes: u64 },
+    /// One file was handled (indexed or skipped).
+    FileDone { bytes: u64 },
+    /// A file or folder was skipped.
+    Skipped { path: &'a Path, reason: &'a str },
+    /// A file was indexed with a warning.
+    Warning { path: &'a Path, message: &'a str },
+    /// All files are parsed; the commit is being written.
+    Committing,
+}
+
+/// The outcome of an indexing run.
+#[derive(Debug, Clone, Default)]
+pub struct IndexReport {
+    pub articles: u64,
+    pub passages: u64,
+    pub undated: u64,
+    pub bytes: u64,
+    pub skipped: Vec<(PathBuf, String)>,
+    pub warnings: Vec<(PathBuf, String)>,
+    pub elapsed: Duration,
+}
+
+impl IndexReport {
+    /// Throughput in MB/s (10^6 bytes) over the whole run.
+    pub fn mb_per_sec(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.bytes as f64 / 1e6 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Converts a calendar date to the index's date value (midnight UTC).
+pub fn to_index_date(date: time::Date) -> DateTime {
+    DateTime::from_timestamp_secs(date.midnight().assume_utc().unix_timestamp())
+}
+
+/// The documents of one article, one per passage.
+pub fn article_documents(article: &Article, fields: &Fields) -> Vec<TantivyDocument> {
+    split_passages(&article.paragraphs)
+        .into_iter()
+        .map(|p| {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.article, &article.id);
+            if let Some(d) = article.date {
+                doc.add_date(fields.date, to_index_date(d));
+            }
+            doc.add_u64(fields.passage, p.number);
+            doc.add_u64(fields.paragraph, p.paragraph);
+            doc.add_text(fields.headline, &article.headline);
+            doc.add_text(fields.text, &p.text);
+            doc.add_text(fields.exact, &p.text);
+            doc
+        })
+        .collect()
+}
+
+/// Result of parsing one file, sent from a parser thread to the coordinating thread.
+enum FileOutcome {
+    Indexed {
+        path: PathBuf,
+        bytes: u64,
+        passages: u64,
+        undated: bool,
+        warnings: Vec<String>,
+    },
+    Skipped {
+        path: PathBuf,
+        bytes: u64,
+        reason: String,
+    },
+    Failed(TantivyError),
+}
+
+fn map_writer_error(err: TantivyError, dir: &Path) -> Error {
+    match err {
+        TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(dir.to_path_buf()),
+        other => Error::Tantivy(other),
+    }
+}
+
+/// Assigns labels to the requested roots: known roots keep theirs; the first root of an index gets the
+/// empty label; later ones get their folder name, made unique.
+fn register_roots(
+    known: &mut Vec<CorpusRoot>,
+    roots: &[PathBuf],
+) -> Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    for root in roots {
+        let canonical = std::fs::canonicalize(root).map_err(|source| Error::Corpus {
+            path: root.clone(),
+            source,
+        })?;
+        if !canonical.is_dir() {
+            return Err(Error::Corpus {
+                path: root.clone(),
+                source: std::io::Error::other("not a directory"),
+            });
+        }
+        let key = canonical.to_string_lossy().to_string();
+        let label = match known.iter().find(|r| r.path == key) {
+            Some(r) => r.label.clone(),
+            None => {
+                let label = if known.is_empty() {
+                    String::new()
+                } else {
+                    let base: String = canonical
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_string())
+                        .unwrap_or_else(|| "root".to_string())
+                        .chars()
+                        .map(|c| if c == ':' || c == '/' { '_' } else { c })
+                        .collect();
+                    let mut candidate = base.clone();
+                    let mut n = 2;
+                    while known.iter().any(|r| r.label == candidate) {
+                        candidate = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    candidate
+                };
+                known.push(CorpusRoot {
+                    path: key,
+                    label: label.clone(),
+                });
+                label
+            }
+        };
+        if !out.iter().any(|(p, _): &(PathBuf, String)| *p == canonical) {
+            out.push((canonical, label));
+        }
+    }
+    Ok(out)
+}
+
+fn read_file(file: &CorpusFile) -> std::result::Result<Vec<u8>, SkipReason> {
+    use std::io::Read;
+    let f = std::fs::File::open(&file.path).map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    let len = f
+        .metadata()
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?
+        .len();
+    if len > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // Bounded even if the file grows while being read.
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(SkipReason::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn process_file(
+    file: CorpusFile,
+    writer: &IndexWriter,
+    fields: &Fields,
+    replace: bool,
+) -> FileOutcome {
+    let parsed = read_file(&file).and_then(|bytes| parse_article(&file.id, &file.rel_path, &bytes));
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(reason) => {
+            return FileOutcome::Skipped {
+                path: file.path,
+                bytes: file.size,
+                reason: reason.to_string(),
+            }
+        }
+    };
+    let docs = article_documents(&parsed.article, fields);
+    let passages = docs.len() as u64;
+    let mut ops = Vec::with_capacity(docs.len() + 1);
+    if replace {
+        ops.push(UserOperation::Delete(Term::from_field_text(
+            fields.article,
+            &parsed.article.id,
+        )));
+    }
+    ops.extend(docs.into_iter().map(UserOperation::Add));
+    if let Err(e) = writer.run(ops) {
+        return FileOutcome::Failed(e);
+    }
+    FileOutcome::Indexed {
+        path: file.path,
+        bytes: file.size,
+        passages,
+        undated: parsed.article.date.is_none(),
+        warnings: parsed.warnings,
+    }
+}
+
+/// Indexes the corpus roots of `request` into the index at `dir` (created when missing).
+pub fn index_corpus(
+    dir: &Path,
+    request: &IndexRequest,
+    mut on_event: impl FnMut(IndexEvent<'_>),
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let handle = DatelineIndex::open_or_create(dir)?;
+    let mut meta = if request.rebuild {
+        IndexMeta::default()
+    } else {
+        handle.meta.clone()
+    };
+    meta.schema_version = SCHEMA_VERSION;
+    let roots = register_roots(&mut meta.roots, &request.roots)?;
+
+    let threads = request.threads.max(1);
+    let mut writer: IndexWriter = handle
+        .index
+        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        .map_err(|e| map_writer_error(e, dir))?;
+    let empty_before = handle.index.reader()?.searcher().num_docs() == 0;
+    if request.rebuild {
+        writer.delete_all_documents()?;
+    }
+    // In an index that starts empty there is nothing to replace.
+    let replace = !(request.rebuild || empty_before);
+
+    let mut report = IndexReport::default();
+    let mut files = Vec::new();
+    for (root, label) in &roots {
+        for item in walk_root(root, label) {
+            match item {
+                WalkItem::File(f) => files.push(f),
+                WalkItem::Skip { path, reason } => {
+                    on_event(IndexEvent::Skipped {
+                        path: &path,
+                        reason: &reason,
+                    });
+                    report.skipped.push((path, reason));
+                }
+            }
+        }
+    }
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    on_event(IndexEvent::Planned {
+        files: files.len() as u64,
+        bytes: total_bytes,
+    });
+
+    let fields = handle.fields;
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<CorpusFile>(threads * 64);
+    let (out_tx, out_rx) = crossbeam_channel::bounded::<FileOutcome>(threads * 64);
+    let mut failure: Option<TantivyError> = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let job_rx = job_rx.clone();
+            let out_tx = out_tx.clone();
+            let writer = &writer;
+            scope.spawn(move || {
+                for file in job_rx {
+                    if out_tx
+                        .send(process_file(file, writer, &fields, replace))
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(out_tx);
+        drop(job_rx);
+        let feeder = scope.spawn(move || {
+            for f in files {
+                if job_tx.send(f).is_err() {
+                    break;
+                }
+            }
+        });
+        for outcome in out_rx {
+            match outcome {
+                FileOutcome::Indexed {
+                    path,
+                    bytes,
+                    passages,
+                    undated,
+                    warnings,
+                } => {
+                    report.articles += 1;
+                    report.passages += passages;
+                    report.undated += u64::from(undated);
+                    report.bytes += bytes;
+                    for message in warnings {
+                        on_event(IndexEvent::Warning {
+                            path: &path,
+                            message: &message,
+                        });
+                        report.warnings.push((path.clone(), message));
+                    }
+                    on_event(IndexEvent::FileDone { bytes });
+                }
+                FileOutcome::Skipped {
+                    path,
+                    bytes,
+                    reason,
+                } => {
+                    report.bytes += bytes;
+                    on_event(IndexEvent::Skipped {
+                        path: &path,
+                        reason: &reason,
+                    });
+                    report.skipped.push((path, reason));
+                    on_event(IndexEvent::FileDone { bytes });
+                }
+                FileOutcome::Failed(e) => {
+                    failure.get_or_insert(e);
+                }
+            }
+        }
+        let _ = feeder.join();
+    });
+    if let Some(e) = failure {
+        // Dropping the writer without a commit rolls the run back.
+        return Err(Error::Tantivy(e));
+    }
+
+    on_event(IndexEvent::Committing);
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok();
+    meta.last_indexed = now;
+    let payload = serde_json::to_string(&meta)
+        .map_err(|e| Error::Tantivy(TantivyError::InternalError(e.to_string())))?;
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    // Let merges finish so the next run starts from a compact index, then drop files no commit uses.
+    writer.wait_merging_threads()?;
+    if let Ok(writer) = handle
+        .index
+        .writer_with_num_threads::<TantivyDocument>(1, 15 * 1024 * 1024)
+    {
+        let _ = writer.garbage_collect_files().wait();
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
+}

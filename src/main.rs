@@ -1,0 +1,21 @@
+//! The `dateline` binary: parse the command line, run the command, turn errors into exit codes
+//! (0 found or done, 1 nothing found, 2 error; a closed stdout is not an error).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("dateline: {}", commands::describe(&err));
+            ExitCode::from(2)
+        }
+    }
+}

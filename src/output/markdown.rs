@@ -1,0 +1,106 @@
+//! Markdown: a heading with the query and totals, then a numbered list of hits with matches in bold.
+
+use std::io::{self, Write};
+
+use super::{split_highlights, SearchPrinter, SearchSummary};
+use crate::search::Hit;
+
+pub struct MarkdownPrinter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> MarkdownPrinter<W> {
+    pub fn new(out: W) -> Self {
+        MarkdownPrinter { out }
+    }
+}
+
+/// Escapes characters Markdown would read as markup, and folds controls to spaces.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for inside a code span: backticks cannot be escaped there, so they are replaced.
+pub fn code(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '`' || c.is_control() { '\'' } else { c })
+        .collect()
+}
+
+/// Escaped text with the highlighted ranges in bold.
+pub fn emphasize(text: &str, highlights: &[(usize, usize)]) -> String {
+    split_highlights(text, highlights)
+        .into_iter()
+        .map(|(piece, hit)| {
+            if hit {
+                format!("**{}**", escape(piece))
+            } else {
+                escape(piece)
+            }
+        })
+        .collect()
+}
+
+impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
+    fn begin(&mut self, s: &SearchSummary) -> io::Result<()> {
+        writeln!(self.out, "# Search: `{}`", code(&s.query))?;
+        writeln!(self.out)?;
+        let mut range = String::new();
+        if let Some(since) = &s.since {
+            range.push_str(&format!(" since {since}"));
+        }
+        if let Some(until) = &s.until {
+            range.push_str(&format!(" until {until}"));
+        }
+        writeln!(
+            self.out,
+            "{} matching passages in {} articles{range}; {} shown.",
+            s.total_passages, s.total_articles, s.shown
+        )?;
+        writeln!(self.out)
+    }
+
+    fn hit(&mut self, hit: &Hit) -> io::Result<()> {
+        writeln!(
+            self.out,
+            "{}. **{}** · `{}` · passage {} · score {:.2}",
+            hit.rank,
+            hit.date.as_deref().unwrap_or("undated"),
+            code(&hit.article),
+            hit.passage,
+            hit.score
+        )?;
+        writeln!(
+            self.out,
+            "   > {}",
+            emphasize(&hit.snippet, &hit.highlights)
+        )?;
+        writeln!(self.out)
+    }
+
+    fn finish(&mut self, _s: &SearchSummary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped_and_matches_bolded() {
+        assert_eq!(emphasize("a *b* Niger", &[(7, 12)]), "a \\*b\\* **Niger**");
+        assert_eq!(code("x`y"), "x'y");
+    }
+}

@@ -1,0 +1,224 @@
+//! Printers: one per output format, each generic over `io::Write`. The library never writes to stdout
+//! itself; the binary picks a printer and hands it the destination.
+
+mod csv;
+mod human;
+mod json;
+mod markdown;
+mod sanitize;
+
+use std::io::{self, Write};
+
+use crate::inspect::{IndexStats, StoredArticle};
+use crate::search::Hit;
+
+pub use self::csv::CsvPrinter;
+pub use self::human::HumanPrinter;
+pub use self::json::{JsonPrinter, JsonlPrinter};
+pub use self::markdown::MarkdownPrinter;
+pub use self::sanitize::sanitize_for_terminal;
+
+/// What a search printer is told before and after the hits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchSummary {
+    pub query: String,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub total_passages: u64,
+    pub total_articles: u64,
+    /// How many hits will be printed.
+    pub shown: usize,
+}
+
+/// Writes search results in one format.
+pub trait SearchPrinter {
+    fn begin(&mut self, summary: &SearchSummary) -> io::Result<()>;
+    fn hit(&mut self, hit: &Hit) -> io::Result<()>;
+    fn finish(&mut self, summary: &SearchSummary) -> io::Result<()>;
+}
+
+/// Whether and how to mark matches in human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Never,
+    Always,
+}
+
+const MATCH_ON: &str = "\x1b[1;31m";
+const DATE_ON: &str = "\x1b[32m";
+const ID_ON: &str = "\x1b[35m";
+const DIM_ON: &str = "\x1b[2m";
+const OFF: &str = "\x1b[0m";
+
+/// Splits `text` by the highlight ranges into (piece, is_match) runs; ranges that are out of bounds or
+/// overlap are ignored rather than trusted.
+pub fn split_highlights<'a>(text: &'a str, highlights: &[(usize, usize)]) -> Vec<(&'a str, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for &(start, end) in highlights {
+        if start < at
+            || end <= start
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        if start > at {
+            out.push((&text[at..start], false));
+        }
+        out.push((&text[start..end], true));
+        at = end;
+    }
+    if at < text.len() {
+        out.push((&text[at..], false));
+    }
+    out
+}
+
+/// Prints an article for `show` in human form.
+pub fn write_article_text(
+    w: &mut dyn Write,
+    article: &StoredArticle,
+    highlights: &[Vec<(usize, usize)>],
+    color: Color,
+) -> io::Result<()> {
+    let paint = |on: &str, s: &str| match color {
+        Color::Always => format!("{on}{s}{OFF}"),
+        Color::Never => s.to_string(),
+    };
+    let date = article.date.as_deref().unwrap_or("undated");
+    writeln!(
+        w,
+        "{}  {}",
+        paint(ID_ON, &sanitize_for_terminal(&article.article)),
+        paint(DATE_ON, date)
+    )?;
+    for (i, paragraph) in article.paragraphs.iter().enumerate() {
+        writeln!(w)?;
+        let ranges = highlights.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        for (piece, hit) in split_highlights(paragraph, ranges) {
+            let clean = sanitize_for_terminal(piece);
+            if hit {
+                write!(w, "{}", paint(MATCH_ON, &clean))?;
+            } else {
+                write!(w, "{clean}")?;
+            }
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// Prints an article for `show` as JSON (`highlights` only when asked for).
+pub fn write_article_json(
+    w: &mut dyn Write,
+    article: &StoredArticle,
+    highlights: Option<&[Vec<(usize, usize)>]>,
+) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Wire<'a> {
+        #[serde(flatten)]
+        article: &'a StoredArticle,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        highlights: Option<&'a [Vec<(usize, usize)>]>,
+    }
+    serde_json::to_writer_pretty(
+        &mut *w,
+        &Wire {
+            article,
+            highlights,
+        },
+    )?;
+    writeln!(w)
+}
+
+/// Prints an article for `show` as Markdown, matches in bold.
+pub fn write_article_markdown(
+    w: &mut dyn Write,
+    article: &StoredArticle,
+    highlights: &[Vec<(usize, usize)>],
+) -> io::Result<()> {
+    writeln!(w, "# {}", markdown::escape(&article.headline))?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "*{}* · `{}`",
+        article.date.as_deref().unwrap_or("undated"),
+        markdown::code(&article.article)
+    )?;
+    for (i, paragraph) in article.paragraphs.iter().enumerate() {
+        writeln!(w)?;
+        let ranges = highlights.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        writeln!(w, "{}", markdown::emphasize(paragraph, ranges))?;
+    }
+    Ok(())
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+/// Prints `info` in human form.
+pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
+    writeln!(w, "index:          {}", sanitize_for_terminal(&s.index))?;
+    writeln!(w, "articles:       {}", s.articles)?;
+    writeln!(w, "passages:       {}", s.passages)?;
+    writeln!(w, "undated:        {} articles", s.undated_articles)?;
+    writeln!(
+        w,
+        "first date:     {}",
+        s.first_date.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        w,
+        "last date:      {}",
+        s.last_date.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        w,
+        "size on disk:   {} ({} segments)",
+        human_bytes(s.size_bytes),
+        s.segments
+    )?;
+    writeln!(w, "schema version: {}", s.schema_version)?;
+    writeln!(
+        w,
+        "last indexed:   {}",
+        s.last_indexed.as_deref().unwrap_or("never")
+    )?;
+    if s.roots.is_empty() {
+        writeln!(w, "corpus roots:   none")?;
+    }
+    for (i, root) in s.roots.iter().enumerate() {
+        let head = if i == 0 {
+            "corpus roots:  "
+        } else {
+            "               "
+        };
+        let label = if root.label.is_empty() {
+            "(ids without prefix)".to_string()
+        } else {
+            format!("(ids prefixed '{}:')", root.label)
+        };
+        writeln!(w, "{head} {} {label}", sanitize_for_terminal(&root.path))?;
+    }
+    Ok(())
+}
+
+/// Prints `info` as JSON.
+pub fn write_stats_json(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, s)?;
+    writeln!(w)
+}

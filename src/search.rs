@@ -1,0 +1,361 @@
+//! Searching: a [`SearchRequest`] becomes a tantivy query with the date filter inside it; every match is
+//! collected as a small record (score, date, article, passage, address), ranked and grouped by article,
+//! and the texts of the hits to print are read from the index one at a time.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{BooleanQuery, InvertedIndexRangeQuery, Occur, Query};
+use tantivy::schema::{TantivyDocument, Value};
+use tantivy::{
+    DateTime, DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    SegmentReader, Term,
+};
+use time::Date;
+
+use crate::dates::DateRange;
+use crate::error::Result;
+use crate::indexer::to_index_date;
+use crate::query::compile;
+use crate::schema::{names, DatelineIndex, Fields};
+use crate::snippet::Highlighter;
+
+/// Order of the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// Best score first.
+    #[default]
+    Relevance,
+    /// Latest date first (undated last).
+    Newest,
+    /// Earliest date first (undated last).
+    Oldest,
+}
+
+/// A search to run.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    pub query: String,
+    pub dates: DateRange,
+    /// Most hits to return; `None` for all.
+    pub limit: Option<usize>,
+    /// Most passages per article; 0 for no limit (passages are then ranked on their own).
+    pub per_article: usize,
+    pub sort: SortOrder,
+}
+
+impl SearchRequest {
+    /// A request for the top 10 passages of `query`, one per article, by relevance.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            dates: DateRange::default(),
+            limit: Some(10),
+            per_article: 1,
+            sort: SortOrder::Relevance,
+        }
+    }
+}
+
+/// One hit, as printed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article: String,
+    pub date: Option<String>,
+    pub passage: u64,
+    pub headline: String,
+    pub text: String,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The small record kept for every match.
+#[derive(Debug, Clone)]
+struct HitRef {
+    score: Score,
+    /// Seconds since the epoch, `None` when undated.
+    date: Option<i64>,
+    article: Arc<str>,
+    passage: u64,
+    address: DocAddress,
+}
+
+/// An open index ready to search.
+pub struct Engine {
+    pub handle: DatelineIndex,
+    reader: IndexReader,
+}
+
+impl Engine {
+    /// Opens the index in `dir` for searching.
+    pub fn open(dir: &Path) -> Result<Engine> {
+        Self::from_handle(DatelineIndex::open(dir)?)
+    }
+
+    /// Wraps an already opened index.
+    pub fn from_handle(handle: DatelineIndex) -> Result<Engine> {
+        let reader = handle
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Engine { handle, reader })
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.handle.fields
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Runs a search. Every match is counted; hit texts are read lazily by [`SearchResults::hits`].
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let fields = self.handle.fields;
+        let compiled = compile(&request.query, &fields)?;
+        let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {
+            Some(filter) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, compiled.query),
+                (Occur::Must, filter),
+            ])),
+            None => compiled.query,
+        };
+        let searcher = self.reader.searcher();
+        let all = searcher.search(query.as_ref(), &AllMatches)?;
+        let total_passages = all.len() as u64;
+        let total_articles = all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64;
+        let refs = rank(all, request);
+        Ok(SearchResults {
+            searcher,
+            fields,
+            refs,
+            total_passages,
+            total_articles,
+            highlighter: Highlighter::new(compiled.highlight),
+        })
+    }
+}
+
+/// The date filter as a walk over the indexed date terms (one per day), far cheaper than scanning the
+/// fast-field column for narrow ranges.
+pub(crate) fn date_filter(fields: &Fields, dates: &DateRange) -> Option<Box<dyn Query>> {
+    if dates.is_unbounded() {
+        return None;
+    }
+    let bound = |d: Option<Date>| match d {
+        Some(d) => Bound::Included(Term::from_field_date(fields.date, to_index_date(d))),
+        None => Bound::Unbounded,
+    };
+    Some(Box::new(InvertedIndexRangeQuery::new(
+        bound(dates.since),
+        bound(dates.until),
+    )))
+}
+
+/// Orders the matches and applies the per-article and total limits.
+fn rank(mut all: Vec<HitRef>, request: &SearchRequest) -> Vec<HitRef> {
+    // Ties: newer first, then article id, then passage; undated after dated.
+    let tie = |a: &HitRef, b: &HitRef| {
+        b.date
+            .unwrap_or(i64::MIN)
+            .cmp(&a.date.unwrap_or(i64::MIN))
+            .then_with(|| a.article.cmp(&b.article))
+            .then_with(|| a.passage.cmp(&b.passage))
+    };
+    let by_score = |a: &HitRef, b: &HitRef| b.score.total_cmp(&a.score).then_with(|| tie(a, b));
+    let limit = request.limit.unwrap_or(usize::MAX);
+
+    if request.per_article > 0 {
+        // Keep the K best passages of each article.
+        all.sort_by(by_score);
+        let mut kept: HashMap<Arc<str>, usize> = HashMap::new();
+        all.retain(|h| {
+            let n = kept.entry(h.article.clone()).or_insert(0);
+            *n += 1;
+            *n <= request.per_article
+        });
+    }
+    match request.sort {
+        SortOrder::Relevance if request.per_article > 0 => {
+            // Articles by their best passage (the first seen, as `all` is sorted by score), each
+            // followed by its other kept passages.
+            let mut order: HashMap<Arc<str>, usize> = HashMap::new();
+            for h in &all {
+                let next = order.len();
+                order.entry(h.article.clone()).or_insert(next);
+            }
+            all.sort_by(|a, b| {
+                order[&a.article]
+                    .cmp(&order[&b.article])
+                    .then_with(|| by_score(a, b))
+            });
+        }
+        SortOrder::Relevance => all.sort_by(by_score),
+        SortOrder::Newest | SortOrder::Oldest => {
+            let newest = request.sort == SortOrder::Newest;
+            all.sort_by(|a, b| {
+                let by_date = match (a.date, b.date) {
+                    (Some(x), Some(y)) if newest => y.cmp(&x),
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                };
+                by_date
+                    .then_with(|| a.article.cmp(&b.article))
+                    .then_with(|| a.passage.cmp(&b.passage))
+            });
+        }
+    }
+    all.truncate(limit);
+    all
+}
+
+/// The outcome of a search: totals, and the ranked hits to read.
+pub struct SearchResults {
+    searcher: Searcher,
+    fields: Fields,
+    refs: Vec<HitRef>,
+    /// Every matching passage (within the date range).
+    pub total_passages: u64,
+    /// Every article with a matching passage.
+    pub total_articles: u64,
+    highlighter: Highlighter,
+}
+
+impl SearchResults {
+    /// How many hits [`SearchResults::hits`] yields.
+    pub fn len(&self) -> usize {
+        self.refs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.refs.is_empty()
+    }
+
+    /// The hits in order, each read from the index when asked for.
+    pub fn hits(&self) -> impl Iterator<Item = Result<Hit>> + '_ {
+        let mut highlighter = self.highlighter.clone();
+        self.refs.iter().enumerate().map(move |(i, r)| {
+            let doc: TantivyDocument = self.searcher.doc(r.address)?;
+            let text = doc
+                .get_first(self.fields.text)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let headline = doc
+                .get_first(self.fields.headline)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let snippet = highlighter.snippet(&text);
+            Ok(Hit {
+                rank: i + 1,
+                score: r.score,
+                article: r.article.to_string(),
+                date: r.date.and_then(format_day),
+                passage: r.passage,
+                headline,
+                text,
+                snippet: snippet.text,
+                highlights: snippet.highlights,
+            })
+        })
+    }
+}
+
+/// Formats seconds since the epoch as `YYYY-MM-DD`.
+pub fn format_day(secs: i64) -> Option<String> {
+    let dt = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
+    Some(dt.date().to_string())
+}
+
+/// Collects a [`HitRef`] for every match.
+struct AllMatches;
+
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    dates: Column<DateTime>,
+    passages: Column<u64>,
+    articles: Option<StrColumn>,
+    raw: Vec<(Score, DocId, Option<i64>, u64, u64)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<HitRef>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        let ff = reader.fast_fields();
+        Ok(SegmentMatches {
+            segment,
+            dates: ff.date(names::DATE)?,
+            passages: ff.u64(names::PASSAGE)?,
+            articles: ff.str(names::ARTICLE)?,
+            raw: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<HitRef>>) -> tantivy::Result<Vec<HitRef>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<HitRef>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let date = self.dates.first(doc).map(|d| d.into_timestamp_secs());
+        let passage = self.passages.first(doc).unwrap_or(0);
+        let ord = self
+            .articles
+            .as_ref()
+            .and_then(|a| a.term_ords(doc).next())
+            .unwrap_or(u64::MAX);
+        self.raw.push((score, doc, date, passage, ord));
+    }
+
+    fn harvest(self) -> Vec<HitRef> {
+        // Resolve each distinct article ordinal of the segment to its id once.
+        let mut ids: HashMap<u64, Arc<str>> = HashMap::new();
+        let mut buf = String::new();
+        let mut out = Vec::with_capacity(self.raw.len());
+        for (score, doc, date, passage, ord) in self.raw {
+            let article = ids
+                .entry(ord)
+                .or_insert_with(|| {
+                    buf.clear();
+                    if let Some(col) = &self.articles {
+                        let _ = col.ord_to_str(ord, &mut buf);
+                    }
+                    Arc::from(buf.as_str())
+                })
+                .clone();
+            out.push(HitRef {
+                score,
+                date,
+                article,
+                passage,
+                address: DocAddress::new(self.segment, doc),
+            });
+        }
+        out
+    }
+}
