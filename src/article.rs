@@ -250,19 +250,20 @@ fn date_from_path(rel_path: &str) -> PathDate {
     PathDate::Absent
 }
 
-/// Paragraphs are runs of non-blank lines; whitespace inside a paragraph is folded to single spaces.
+/// Paragraphs are runs of non-blank lines; ASCII whitespace inside a paragraph is folded to single spaces.
 fn split_paragraphs(body: &str) -> Vec<String> {
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let mut paragraphs = Vec::new();
     let mut current = String::new();
     for line in body.split('\n') {
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             if !current.is_empty() {
                 paragraphs.push(std::mem::take(&mut current));
             }
             continue;
         }
-        for word in line.split_whitespace() {
+        // ASCII whitespace only: other spaces (no-break, line separator) are kept as written.
+        for word in line.split_ascii_whitespace() {
             if !current.is_empty() {
                 current.push(' ');
             }
@@ -292,4 +293,146 @@ pub fn headline_of(paragraph: &str) -> String {
         _ => head,
     };
     format!("{}…", head.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const SEED: &[u8] = include_bytes!("../corpus/000_f0500d7e2cbed4d9.txt");
+
+    fn parse(id: &str, text: &str) -> Result<ParsedArticle, SkipReason> {
+        parse_article(id, id, text.as_bytes())
+    }
+
+    #[test]
+    fn seed_article() {
+        let p = parse_article("seed.txt", "seed.txt", SEED).map_err(|e| e.to_string());
+        let a = p
+            .map(|p| p.article)
+            .unwrap_or_else(|e| panic!("seed rejected: {e}"));
+        assert_eq!(a.date, Some(date!(2023 - 07 - 28)));
+        assert_eq!(a.paragraphs.len(), 23);
+        assert!(a.paragraphs[0].starts_with("The general who led a coup"));
+        assert!(a
+            .headline
+            .starts_with("The general who led a coup in Niger"));
+        assert!(a.headline.chars().count() <= HEADLINE_MAX_CHARS + 1);
+        assert!(a.paragraphs.iter().any(|p| p.contains("Niger’s")));
+    }
+
+    #[test]
+    fn header_variants() {
+        let cases = [
+            "date 2023-07-28 First para.\n\nSecond.",
+            " \n\tdate 2023-07-28 First para.\n\nSecond.",
+            "\u{FEFF}date 2023-07-28 First para.\n\nSecond.",
+            "date: 2023-07-28 First para.\n\nSecond.",
+            "Date:2023-07-28 First para.\n\nSecond.",
+            "date 2023-07-28\nFirst para.\n\nSecond.",
+            "date 2023-07-28\r\nFirst\r\npara.\r\n\r\nSecond.\r\n",
+            "date 2023-07-28 First para.\n \n\n\t\nSecond.",
+        ];
+        for text in cases {
+            let a = parse("x.txt", text).map(|p| p.article);
+            let a = a.unwrap_or_else(|e| panic!("{text:?} rejected: {e}"));
+            assert_eq!(a.date, Some(date!(2023 - 07 - 28)), "{text:?}");
+            assert_eq!(a.paragraphs, vec!["First para.", "Second."], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_inside_a_paragraph_is_folded() {
+        let a = parse("x.txt", "date 2023-07-28   One\n  two\t three  \n\nfour")
+            .map(|p| p.article.paragraphs);
+        assert_eq!(
+            a.ok(),
+            Some(vec!["One two three".to_string(), "four".to_string()])
+        );
+    }
+
+    #[test]
+    fn dates_from_paths() {
+        let d = |path: &str| {
+            parse_article(path, path, b"Text.")
+                .ok()
+                .and_then(|p| p.article.date)
+        };
+        assert_eq!(d("2023/07/28/x.txt"), Some(date!(2023 - 07 - 28)));
+        assert_eq!(d("news/2023-07-28-x.txt"), Some(date!(2023 - 07 - 28)));
+        assert_eq!(d("2023-07/x.txt"), Some(date!(2023 - 07 - 01)));
+        assert_eq!(d("misc/x.txt"), None);
+        assert_eq!(d("id-12345678.txt"), None);
+        // The header wins over the path.
+        let p = parse_article("2020-01/x.txt", "2020-01/x.txt", b"date 2023-07-28 Text.");
+        assert_eq!(
+            p.ok().and_then(|p| p.article.date),
+            Some(date!(2023 - 07 - 28))
+        );
+    }
+
+    #[test]
+    fn impossible_dates_warn_and_leave_the_article_undated() {
+        for text in [
+            "date 2023-02-30 Text.",
+            "date 1500-01-01 Text.",
+            "date 2023-7-1 Text.",
+        ] {
+            let p = parse("x.txt", text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(p.article.date, None, "{text}");
+            assert_eq!(p.warnings.len(), 1, "{text}");
+            assert_eq!(p.article.paragraphs, vec!["Text."]);
+        }
+        let p = parse_article("2023/02/30/x.txt", "2023/02/30/x.txt", b"Text.").ok();
+        assert_eq!(
+            p.map(|p| (p.article.date, p.warnings.len())),
+            Some((None, 1))
+        );
+    }
+
+    #[test]
+    fn text_starting_with_the_word_date_is_not_a_header() {
+        let p = parse("x.txt", "dated letters were found.").map(|p| p.article);
+        assert_eq!(
+            p.map(|a| (a.date, a.paragraphs)).ok(),
+            Some((None, vec!["dated letters were found.".to_string()]))
+        );
+        let p = parse("x.txt", "Date night is back.").map(|p| p.article.paragraphs);
+        assert_eq!(p.ok(), Some(vec!["Date night is back.".to_string()]));
+    }
+
+    #[test]
+    fn skip_reasons() {
+        assert_eq!(parse_article("x", "x", b"").err(), Some(SkipReason::Empty));
+        assert_eq!(
+            parse_article("x", "x", b"date 2023-07-28 \n\n  \n").err(),
+            Some(SkipReason::NoText)
+        );
+        assert_eq!(
+            parse_article("x", "x", b"  \n\n").err(),
+            Some(SkipReason::NoText)
+        );
+        assert_eq!(
+            parse_article("x", "x", b"abc\0def").err(),
+            Some(SkipReason::Binary)
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily_with_a_warning() {
+        let p = parse_article("x", "x", b"date 2023-07-28 Caf\xe9 in Niamey.").ok();
+        let p = p.unwrap_or_else(|| panic!("latin-1 file rejected"));
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.article.paragraphs, vec!["Caf\u{FFFD} in Niamey."]);
+    }
+
+    #[test]
+    fn long_headlines_are_cut_at_a_word() {
+        let sentence = format!("{} end.", "word ".repeat(80));
+        let h = headline_of(&sentence);
+        assert!(h.ends_with('…'));
+        assert!(h.chars().count() <= HEADLINE_MAX_CHARS + 1);
+        assert!(h.trim_end_matches('…').ends_with("word"));
+    }
 }

@@ -79,6 +79,7 @@ Query language:
   \"west africa\"         the phrase
   \"junta niger\"~3       both words within 3 positions
   (coup OR junta) niger parentheses group
+  -- '-coup niger'      a query starting with '-' goes after --
 
 Dates: --since/--until/--on take YYYY, YYYY-MM or YYYY-MM-DD; --until 2023-07 includes July 31.")]
 pub struct SearchArgs {

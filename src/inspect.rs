@@ -99,9 +99,13 @@ impl Engine {
         })
     }
 
-    /// Up to `n` article ids close to `id`: those ending with it first, then by edit distance.
+    /// Up to `n` article ids close to `id`: ids ending with it, then ids holding its file name, then
+    /// ids within a few edits.
     pub fn closest_ids(&self, id: &str, n: usize) -> Result<Vec<String>> {
         let field = self.fields().article;
+        let name = id.rsplit('/').next().unwrap_or(id);
+        let stem = name.split('.').next().unwrap_or(name).to_lowercase();
+        let max_edits = 4.max(id.len() / 3);
         let mut scored: BTreeMap<(usize, String), ()> = BTreeMap::new();
         for segment in self.searcher().segment_readers() {
             let inverted = segment.inverted_index(field)?;
@@ -113,16 +117,20 @@ impl Engine {
                 let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                let distance = if candidate.ends_with(id) || id.ends_with(candidate) {
+                let rank = if candidate.ends_with(id) {
                     0
+                } else if stem.len() >= 3 && candidate.to_lowercase().contains(&stem) {
+                    1
                 } else {
-                    strsim::levenshtein(candidate, id)
-                };
-                if distance <= 4.max(id.len() / 3) {
-                    scored.insert((distance, candidate.to_string()), ());
-                    if scored.len() > n {
-                        scored.pop_last();
+                    let d = strsim::levenshtein(candidate, id);
+                    if d > max_edits {
+                        continue;
                     }
+                    2 + d
+                };
+                scored.insert((rank, candidate.to_string()), ());
+                if scored.len() > n {
+                    scored.pop_last();
                 }
             }
         }

@@ -84,7 +84,7 @@ pub fn build(
 pub fn summary(r: &IndexReport) -> String {
     let skipped = r.skipped.len();
     format!(
-        "indexed {} article{} ({} passages, {} undated) from {:.1} MB in {:.2} s ({:.1} MB/s); {} file{} skipped",
+        "indexed {} article{} ({} passages, {} undated) from {:.2} MB in {:.2} s ({:.1} MB/s); {} file{} skipped",
         r.articles,
         if r.articles == 1 { "" } else { "s" },
         r.passages,

@@ -81,7 +81,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// One line for the user: the error, and a hint on what to do about it.
 pub fn describe(err: &anyhow::Error) -> String {
     let Some(lib) = err.downcast_ref::<Error>() else {
-        return format!("{err:#}");
+        return format!("{err:#} (hint: check that the path exists and is writable)");
     };
     let hint = match lib {
         Error::MissingIndex(dir) => format!(

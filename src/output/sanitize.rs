@@ -5,7 +5,7 @@
 pub fn sanitize_for_terminal(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '\t' | '\n' | '\r' => ' ',
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => ' ',
             c if c.is_control() => '\u{FFFD}',
             '\u{200E}'
             | '\u{200F}'

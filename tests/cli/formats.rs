@@ -1,0 +1,232 @@
+//! Output formats: each parsed back and compared with the JSON hits field by field.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use crate::util::{code, sample, stderr, stdout, Env, Hit};
+
+fn env_with_hostile_text() -> Env {
+    let env = Env::new();
+    sample(&env);
+    env.write(
+        "hostile.txt",
+        "date 2023-08-01 =HYPERLINK(\"http://x\") zinc \"quoted\", commas; \x1b[31mred\x1b[0m \u{202E}evil\u{2028}sep zinc.\n",
+    );
+    env.index_corpus();
+    env
+}
+
+fn json_hits(env: &Env, query: &str) -> Vec<Hit> {
+    env.search_json(&[query, "--all", "--per-article", "0"])
+        .hits
+}
+
+#[test]
+fn jsonl_matches_json() {
+    let env = env_with_hostile_text();
+    let hits = json_hits(&env, "niger OR zinc");
+    let out = env.run(&[
+        "search",
+        "niger OR zinc",
+        "--all",
+        "--per-article",
+        "0",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(code(&out), 0);
+    let lines: Vec<Hit> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("jsonl line"))
+        .collect();
+    assert_eq!(lines, hits);
+    let hostile = hits
+        .iter()
+        .find(|h| h.article == "hostile.txt")
+        .expect("hostile hit");
+    assert!(
+        hostile.text.contains("\x1b[31mred") && hostile.text.contains('\u{2028}'),
+        "JSON must keep text exactly"
+    );
+}
+
+#[test]
+fn csv_and_tsv_round_trip_and_defuse_formulas() {
+    let env = env_with_hostile_text();
+    let hits = json_hits(&env, "niger OR zinc");
+    for (format, delim) in [("csv", b','), ("tsv", b'\t')] {
+        let out = env.run(&[
+            "search",
+            "niger OR zinc",
+            "--all",
+            "--per-article",
+            "0",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .from_reader(out.stdout.as_slice());
+        let headers = reader.headers().expect("header").clone();
+        assert_eq!(
+            headers.iter().collect::<Vec<_>>(),
+            vec![
+                "rank",
+                "score",
+                "article",
+                "date",
+                "passage",
+                "headline",
+                "text",
+                "snippet",
+                "highlights"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        assert_eq!(rows.len(), hits.len(), "{format}");
+        for (row, hit) in rows.iter().zip(&hits) {
+            assert_eq!(row[0].parse::<usize>().ok(), Some(hit.rank));
+            assert_eq!(row[1].parse::<f32>().ok(), Some(hit.score));
+            assert_eq!(&row[2], hit.article);
+            assert_eq!(&row[3], hit.date.as_deref().unwrap_or(""));
+            assert_eq!(row[4].parse::<u64>().ok(), Some(hit.passage));
+            let undefused = |cell: &str| -> String {
+                if cell.starts_with("'=") {
+                    cell[1..].to_string()
+                } else {
+                    cell.to_string()
+                }
+            };
+            assert_eq!(undefused(&row[6]), hit.text, "{format}: text cell");
+            assert_eq!(undefused(&row[7]), hit.snippet);
+            let ranges: Vec<(usize, usize)> = row[8]
+                .split(';')
+                .filter(|s| !s.is_empty())
+                .map(|r| {
+                    let (a, b) = r.split_once('-').expect("range");
+                    (a.parse().expect("start"), b.parse().expect("end"))
+                })
+                .collect();
+            assert_eq!(ranges, hit.highlights);
+            if hit.article == "hostile.txt" {
+                assert!(
+                    row[6].starts_with("'=HYPERLINK"),
+                    "formula not defused: {}",
+                    &row[6]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn markdown_lists_hits_with_bold_matches() {
+    let env = env_with_hostile_text();
+    let out = env.run(&["search", "bazoum", "--format", "markdown"]);
+    assert_eq!(code(&out), 0);
+    let md = stdout(&out);
+    assert!(md.starts_with("# Search: `bazoum`"), "{md}");
+    assert!(md.contains("1 matching passages in 1 articles"), "{md}");
+    assert!(
+        md.contains("1. **2023-07-28** · `2023/07/niger.txt` · passage 2"),
+        "{md}"
+    );
+    assert!(md.contains("**Bazoum**"), "{md}");
+}
+
+#[test]
+fn text_output_colours_on_request_and_never_passes_control_characters() {
+    let env = env_with_hostile_text();
+    let out = env.run(&["search", "zinc", "--color", "never"]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(text.contains("2023-08-01  hostile.txt  ¶1"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "escape reached the terminal: {text:?}"
+    );
+    assert!(
+        !text.contains('\u{202E}') && !text.contains('\u{2028}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("1 of 1 matching passage shown (1 article)"),
+        "{text}"
+    );
+    let out = env.run(&["search", "zinc", "--color", "always"]);
+    let text = stdout(&out);
+    assert!(text.contains("\x1b[1;31mzinc\x1b[0m"), "{text:?}");
+    assert!(
+        !text.contains("\x1b[31mred"),
+        "article escape passed through: {text:?}"
+    );
+    // Piped output (not a terminal) has no colour by default.
+    let out = env.run(&["search", "zinc"]);
+    assert!(!stdout(&out).contains('\x1b'));
+}
+
+#[test]
+fn output_file_holds_the_export() {
+    let env = env_with_hostile_text();
+    let file = env.path().join("out.jsonl");
+    let out = env.run(&[
+        "search",
+        "niger",
+        "--all",
+        "--format",
+        "jsonl",
+        "--output",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&file).expect("output file");
+    assert_eq!(written.lines().count(), 3);
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    let env = Env::new();
+    for i in 0..400 {
+        env.write(
+            &format!("a/{i}.txt"),
+            format!("date 2023-01-01 Zinc report number {i}.\n\nMore zinc.\n"),
+        );
+    }
+    env.index_corpus();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("dateline"))
+        .current_dir(env.path())
+        .args([
+            "search",
+            "zinc",
+            "--all",
+            "--per-article",
+            "0",
+            "--format",
+            "jsonl",
+            "--index",
+        ])
+        .arg(env.index())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("first line");
+    assert!(first.contains("zinc"));
+    // The reader is dropped here: the pipe is closed while dateline still writes.
+    let status = child.wait().expect("wait");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert_eq!(status.code(), Some(0), "stderr: {err}");
+    assert!(err.is_empty(), "{err}");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the built `dateline` binary, run in temp dirs, its output parsed and checked.
+
+mod errors;
+mod formats;
+mod index;
+mod reuters;
+mod search;
+mod show_info;
+mod util;

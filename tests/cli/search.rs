@@ -1,0 +1,304 @@
+//! `dateline search`: query language, exact vs stemmed matching, dates, grouping, ordering.
+
+use crate::util::{articles, code, marked, sample, stderr, Env};
+
+fn sample_env() -> Env {
+    let env = Env::new();
+    sample(&env);
+    env.index_corpus();
+    env
+}
+
+#[test]
+fn hits_carry_every_field() {
+    let env = sample_env();
+    let r = env.search_json(&["bazoum"]);
+    assert_eq!(r.query, "bazoum");
+    assert_eq!((r.since.as_deref(), r.until.as_deref()), (None, None));
+    assert_eq!((r.total_passages, r.total_articles), (1, 1));
+    let h = &r.hits[0];
+    assert_eq!(h.rank, 1);
+    assert!(h.score > 0.0);
+    assert_eq!(h.article, "2023/07/niger.txt");
+    assert_eq!(h.date.as_deref(), Some("2023-07-28"));
+    assert_eq!(h.passage, 2);
+    assert_eq!(
+        h.headline,
+        "The general who led a coup in Niger’s capital spoke on television."
+    );
+    assert_eq!(
+        h.text,
+        "Elections were promised by the junta. The elected president Bazoum is held."
+    );
+    assert_eq!(marked(h), vec!["Bazoum"]);
+}
+
+#[test]
+fn unquoted_words_match_all_forms_and_exact_forms_rank_first() {
+    let env = sample_env();
+    let r = env.search_json(&["election", "--all", "--per-article", "0"]);
+    // election, elections, elected (stem "elect") in three articles.
+    assert_eq!(
+        articles(&r.hits),
+        vec![
+            "2023/07/31/mali.txt",
+            "2023/07/niger.txt",
+            "2024/ecowas.txt"
+        ]
+    );
+    // Passages holding the exact word outrank those with only another form.
+    let exact: Vec<bool> = r
+        .hits
+        .iter()
+        .map(|h| h.text.to_lowercase().contains("election "))
+        .collect();
+    let first_other = exact.iter().position(|e| !e).unwrap_or(exact.len());
+    assert!(
+        exact[first_other..].iter().all(|e| !e),
+        "exact matches not first: {:?}",
+        r.hits
+    );
+    let niger = r
+        .hits
+        .iter()
+        .find(|h| h.article == "2023/07/niger.txt")
+        .expect("niger hit");
+    assert_eq!(marked(niger), vec!["Elections", "elected"]);
+}
+
+#[test]
+fn quoted_words_match_the_exact_word_only() {
+    let env = sample_env();
+    let r = env.search_json(&["\"election\"", "--all", "--per-article", "0"]);
+    assert_eq!(
+        articles(&r.hits),
+        vec!["2023/07/31/mali.txt", "2024/ecowas.txt"]
+    );
+    for h in &r.hits {
+        assert_eq!(
+            marked(h)
+                .iter()
+                .map(|s| s.to_lowercase())
+                .collect::<Vec<_>>(),
+            vec!["election"]
+        );
+    }
+    // Case does not matter.
+    assert_eq!(
+        env.search_json(&["\"ELECTION\"", "--all"]).total_articles,
+        2
+    );
+}
+
+#[test]
+fn curly_apostrophes_are_found_by_the_bare_name_and_straight_quotes() {
+    let env = sample_env();
+    let r = env.search_json(&["Niger", "--all", "--per-article", "0"]);
+    assert!(r
+        .hits
+        .iter()
+        .any(|h| h.passage == 1 && h.article == "2023/07/niger.txt"));
+    let r = env.search_json(&["\"Niger's capital\""]);
+    assert_eq!(r.total_passages, 1);
+    assert_eq!(r.hits[0].passage, 1);
+}
+
+#[test]
+fn phrases_slop_or_not_and_parentheses() {
+    let env = sample_env();
+    let count = |q: &str| {
+        env.search_json(&[q, "--all", "--per-article", "0"])
+            .total_passages
+    };
+    assert_eq!(count("\"central bank\""), 2);
+    assert_eq!(count("\"bank central\""), 0);
+    assert_eq!(count("\"spoke rates\"~3"), 1); // spoke about interest rates
+    assert_eq!(count("\"spoke rates\"~1"), 0);
+    assert_eq!(count("ecowas OR senegal"), 2);
+    assert_eq!(count("niger -coup"), 2);
+    assert_eq!(count("niger NOT coup"), 2);
+    assert_eq!(count("(mali OR senegal) election"), 2);
+    assert_eq!(count("bank AND analysts"), 1);
+}
+
+#[test]
+fn date_filters_are_inclusive_and_exclude_undated() {
+    let env = sample_env();
+    let ids = |extra: &[&str]| {
+        let mut args = vec!["niger OR bank OR ecowas", "--all"];
+        args.extend_from_slice(extra);
+        articles(&env.search_json(&args).hits)
+    };
+    assert_eq!(ids(&[]).len(), 5);
+    assert!(ids(&[]).contains(&"notes/undated.txt".to_string()));
+    assert_eq!(
+        ids(&["--since", "2023-07-28"]),
+        vec![
+            "2023/07/31/mali.txt",
+            "2023/07/niger.txt",
+            "2024/ecowas.txt"
+        ]
+    );
+    assert_eq!(
+        ids(&["--since", "2023-07-29"]),
+        vec!["2023/07/31/mali.txt", "2024/ecowas.txt"]
+    );
+    // A partial --until is the end of the month: the 31st is in.
+    assert_eq!(
+        ids(&["--since", "2023-07", "--until", "2023-07"]),
+        vec!["2023/07/31/mali.txt", "2023/07/niger.txt"]
+    );
+    assert_eq!(
+        ids(&["--until", "2023-07-30"]),
+        vec!["2022/volcker.txt", "2023/07/niger.txt"]
+    );
+    assert_eq!(
+        ids(&["--on", "2023"]),
+        vec!["2023/07/31/mali.txt", "2023/07/niger.txt"]
+    );
+    assert_eq!(ids(&["--on", "2023-07-31"]), vec!["2023/07/31/mali.txt"]);
+    assert_eq!(ids(&["--on", "2021"]), Vec::<String>::new());
+    let r = env.search_json(&["niger", "--since", "2023", "--until", "2023-07"]);
+    assert_eq!(
+        (r.since.as_deref(), r.until.as_deref()),
+        (Some("2023-01-01"), Some("2023-07-31"))
+    );
+}
+
+#[test]
+fn per_article_limits_and_groups_passages() {
+    let env = sample_env();
+    let r = env.search_json(&["niger", "--all"]);
+    assert_eq!((r.total_passages, r.total_articles), (4, 3));
+    assert_eq!(r.hits.len(), 3);
+    let r = env.search_json(&["niger", "--all", "--per-article", "0"]);
+    assert_eq!(r.hits.len(), 4);
+    let scores: Vec<f32> = r.hits.iter().map(|h| h.score).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let r = env.search_json(&["niger", "--all", "--per-article", "2"]);
+    assert_eq!(r.hits.len(), 4);
+    // The two passages of one article are side by side.
+    let pos: Vec<usize> = r
+        .hits
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.article == "2023/07/niger.txt")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(pos.len(), 2);
+    assert_eq!(pos[1], pos[0] + 1);
+    let ranks: Vec<usize> = r.hits.iter().map(|h| h.rank).collect();
+    assert_eq!(ranks, vec![1, 2, 3, 4]);
+}
+
+#[test]
+fn limit_all_and_sort_orders() {
+    let env = sample_env();
+    assert_eq!(
+        env.search_json(&["niger OR bank OR ecowas", "-n", "2"])
+            .hits
+            .len(),
+        2
+    );
+    let r = env.search_json(&["niger OR bank OR ecowas", "--all", "--sort", "newest"]);
+    let dates: Vec<Option<String>> = r.hits.iter().map(|h| h.date.clone()).collect();
+    assert_eq!(
+        dates,
+        vec![
+            Some("2024-01-28".into()),
+            Some("2023-07-31".into()),
+            Some("2023-07-28".into()),
+            Some("2022-03-15".into()),
+            None
+        ]
+    );
+    let r = env.search_json(&["niger OR bank OR ecowas", "--all", "--sort", "oldest"]);
+    let first = r.hits.first().and_then(|h| h.date.clone());
+    assert_eq!(first.as_deref(), Some("2022-03-15"));
+    assert_eq!(r.hits.last().map(|h| h.date.clone()), Some(None));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let env = sample_env();
+    let a = env.run(&[
+        "search",
+        "niger OR the",
+        "--all",
+        "--per-article",
+        "0",
+        "--format",
+        "jsonl",
+    ]);
+    let b = env.run(&[
+        "search",
+        "niger OR the",
+        "--all",
+        "--per-article",
+        "0",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(code(&a), 0);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn exit_status_one_when_nothing_matches() {
+    let env = sample_env();
+    let out = env.run(&["search", "zzzz"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("no passage matches"));
+    let out = env.run(&["search", "zzzz", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(r["total_passages"], 0);
+    assert_eq!(r["hits"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn default_index_is_built_from_the_corpus_folder_on_first_search() {
+    let env = Env::new();
+    sample(&env);
+    let out = env
+        .cmd()
+        .args(["search", "bazoum", "--format", "jsonl"])
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("building it from 'corpus/'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(env.path().join("index/meta.json").is_file());
+    let hit: crate::util::Hit = serde_json::from_slice(&out.stdout).expect("one jsonl hit");
+    assert_eq!(hit.article, "2023/07/niger.txt");
+    // The second search uses it without a note.
+    let out = env.cmd().args(["search", "bazoum"]).output().expect("run");
+    assert_eq!(code(&out), 0);
+    assert!(!stderr(&out).contains("building"), "{}", stderr(&out));
+}
+
+#[test]
+fn dateline_index_env_sets_the_index_for_every_command() {
+    let env = Env::new();
+    sample(&env);
+    let idx = env.path().join("elsewhere");
+    let out = env
+        .cmd()
+        .env("DATELINE_INDEX", &idx)
+        .args(["index", "corpus"])
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(idx.join("meta.json").is_file());
+    let out = env
+        .cmd()
+        .env("DATELINE_INDEX", &idx)
+        .args(["search", "bazoum"])
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!env.path().join("index").exists());
+}

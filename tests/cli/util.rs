@@ -1,0 +1,164 @@
+//! Test helpers: a temp dir with a corpus and an index, and the built binary run with a clean environment.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use tempfile::TempDir;
+
+/// A hit as printed by `--format json` / `jsonl`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article: String,
+    pub date: Option<String>,
+    pub passage: u64,
+    pub headline: String,
+    pub text: String,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// The `--format json` document.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Results {
+    pub query: String,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub total_passages: u64,
+    pub total_articles: u64,
+    pub hits: Vec<Hit>,
+}
+
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.path().join("corpus")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.path().join("idx")
+    }
+
+    /// Writes a file below the corpus folder.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.corpus().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, content).expect("write article");
+        path
+    }
+
+    /// The binary, run in the temp dir with no DATELINE_INDEX or colour settings from outside.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("dateline").expect("binary built");
+        cmd.current_dir(self.path())
+            .env_remove("DATELINE_INDEX")
+            .env_remove("NO_COLOR")
+            .env_remove("TERM");
+        cmd
+    }
+
+    /// Runs with `--index <temp index>` appended.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let index = self.index();
+        let mut cmd = self.cmd();
+        cmd.args(args).arg("--index").arg(&index);
+        cmd.output().expect("run dateline")
+    }
+
+    /// Indexes the corpus folder; panics unless it succeeds.
+    pub fn index_corpus(&self) -> Output {
+        let corpus = self.corpus();
+        let out = self.run(&["index", corpus.to_str().expect("utf-8 path")]);
+        assert_eq!(code(&out), 0, "index failed: {}", stderr(&out));
+        out
+    }
+
+    /// `search ... --format json`, parsed; panics on a non-JSON answer.
+    pub fn search_json(&self, args: &[&str]) -> Results {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let out = self.run(&all);
+        assert!(code(&out) <= 1, "search {args:?} failed: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("bad JSON for {args:?}: {e}\n{}", stdout(&out)))
+    }
+
+    /// `info --format json`, parsed.
+    pub fn info(&self) -> serde_json::Value {
+        let out = self.run(&["info", "--format", "json"]);
+        assert_eq!(code(&out), 0, "info failed: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).expect("info JSON")
+    }
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Article ids of hits, sorted.
+pub fn articles(hits: &[Hit]) -> Vec<String> {
+    let mut ids: Vec<String> = hits.iter().map(|h| h.article.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The words marked in a hit's snippet.
+pub fn marked(hit: &Hit) -> Vec<String> {
+    hit.highlights
+        .iter()
+        .map(|&(a, b)| hit.snippet.get(a..b).unwrap_or("<bad range>").to_string())
+        .collect()
+}
+
+/// A small corpus with known contents (used by several modules).
+pub fn sample(env: &Env) {
+    env.write(
+        "2023/07/niger.txt",
+        "date 2023-07-28 The general who led a coup in Niger’s capital spoke on television.\n\n\
+         Elections were promised by the junta. The elected president Bazoum is held.\n\n\
+         France has soldiers in Niger.\n",
+    );
+    env.write(
+        "2023/07/31/mali.txt",
+        "Mali said the coup in Niger was an internal affair. It warned against any election delay.\n",
+    );
+    env.write(
+        "2024/ecowas.txt",
+        "date: 2024-01-28\nECOWAS lost three members.\n\nThe election in Senegal went ahead.\n",
+    );
+    env.write(
+        "2022/volcker.txt",
+        "date 2022-03-15 Volcker spoke about interest rates and the central bank.\n\n\
+         Analysts said the central bank would act.\n",
+    );
+    env.write(
+        "notes/undated.txt",
+        "An undated note about Niger and its uranium.\n",
+    );
+}
