@@ -1,1 +1,147 @@
-fn main() {}
+//! Indexing throughput and query latency on a generated corpus.
+//!
+//! The corpus is made on first use by `../shared/tools/gen_corpus.py` from the Reuters metadata into
+//! `target/bench-corpus-<MB>mb` (size from `DATELINE_BENCH_MB`, default 20), and indexed once into
+//! `target/bench-index-<MB>mb` for the query benches. Without `../shared` the bundled `corpus/` is used.
+//!
+//! Run: `cargo bench --bench throughput` (or `DATELINE_BENCH_MB=200 cargo bench --bench throughput`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use dateline::dates::parse_range;
+use dateline::indexer::{index_corpus, IndexRequest};
+use dateline::schema::index_exists;
+use dateline::search::{Engine, SearchRequest};
+
+/// A fixed mixed query set: names, topics, phrases, OR queries.
+const QUERIES: &[&str] = &[
+    "Volcker",
+    "\"Reagan\"",
+    "oil prices",
+    "\"central bank\"",
+    "coffee OR cocoa",
+    "opec output",
+    "dollar -yen",
+    "\"interest rates\" fed",
+];
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The benchmark corpus and its size in bytes.
+fn corpus() -> (PathBuf, u64) {
+    let mb: u32 = std::env::var("DATELINE_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let meta = manifest().join("../shared/corpora/reuters-dev/meta.jsonl");
+    let tool = manifest().join("../shared/tools/gen_corpus.py");
+    let out = manifest().join(format!("target/bench-corpus-{mb}mb"));
+    let dir = if out.is_dir() {
+        out
+    } else if meta.is_file() && tool.is_file() {
+        eprintln!("generating a {mb} MB corpus in {}", out.display());
+        let status = Command::new("python3")
+            .arg(&tool)
+            .arg(&meta)
+            .arg(&out)
+            .args(["--mb", &mb.to_string()])
+            .status();
+        assert!(
+            status.map(|s| s.success()).unwrap_or(false),
+            "gen_corpus.py failed"
+        );
+        out
+    } else {
+        eprintln!("note: ../shared not found, benchmarking on the bundled corpus/");
+        manifest().join("corpus")
+    };
+    let bytes = walk_bytes(&dir);
+    (dir, bytes)
+}
+
+fn walk_bytes(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(8)
+}
+
+fn bench_indexing(c: &mut Criterion) {
+    let (dir, bytes) = corpus();
+    let mut group = c.benchmark_group("index");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    group.bench_function(
+        BenchmarkId::new("files_to_commit", format!("{} MB", bytes / 1_000_000)),
+        |b| {
+            b.iter(|| {
+                let target = tempfile::tempdir().expect("temp dir");
+                let request = IndexRequest {
+                    roots: vec![dir.clone()],
+                    rebuild: false,
+                    threads: threads(),
+                };
+                index_corpus(target.path(), &request, |_| {}).expect("index")
+            })
+        },
+    );
+    group.finish();
+}
+
+fn bench_queries(c: &mut Criterion) {
+    let (dir, _) = corpus();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().replace("corpus", "index"))
+        .unwrap_or_default();
+    let index_dir = manifest().join("target").join(name);
+    if !index_exists(&index_dir) {
+        let request = IndexRequest {
+            roots: vec![dir.clone()],
+            rebuild: false,
+            threads: threads(),
+        };
+        index_corpus(&index_dir, &request, |_| {}).expect("index");
+    }
+    let engine = Engine::open(&index_dir).expect("open index");
+    let ranges = [
+        ("all dates", parse_range(None, None, None)),
+        ("one month", parse_range(None, None, Some("1996-05"))),
+    ];
+    let mut group = c.benchmark_group("search_top10_with_snippets");
+    for (label, range) in ranges {
+        let range = range.expect("range");
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                let mut hits = 0;
+                for q in QUERIES {
+                    let mut request = SearchRequest::new(*q);
+                    request.dates = range;
+                    let results = engine.search(&request).expect("search");
+                    hits += results.hits().filter_map(Result::ok).count();
+                }
+                hits
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_indexing, bench_queries);
+criterion_main!(benches);
