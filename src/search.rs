@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, InvertedIndexRangeQuery, Occur, Query};
 use tantivy::schema::{TantivyDocument, Value};
@@ -130,10 +130,25 @@ impl Engine {
             None => compiled.query,
         };
         let searcher = self.reader.searcher();
-        let all = searcher.search(query.as_ref(), &AllMatches)?;
-        let total_passages = all.len() as u64;
-        let total_articles = all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64;
-        let refs = rank(all, request);
+        let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1;
+        let (refs, total_passages, total_articles) = match request.limit {
+            Some(n) if top_only => {
+                // Two cheap passes beat one expensive one: counting needs no scores, and the top-N
+                // collector can skip blocks that cannot make the cut.
+                let (passages, articles) = searcher.search(query.as_ref(), &Totals)?;
+                (
+                    top_refs(&searcher, query.as_ref(), n, request)?,
+                    passages,
+                    articles,
+                )
+            }
+            _ => {
+                let all = searcher.search(query.as_ref(), &AllMatches)?;
+                let passages = all.len() as u64;
+                let articles = all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64;
+                (rank(all, request), passages, articles)
+            }
+        };
         Ok(SearchResults {
             searcher,
             fields,
@@ -143,6 +158,52 @@ impl Engine {
             highlighter: Highlighter::new(compiled.highlight),
         })
     }
+}
+
+/// The best `n` hits by relevance with at most one passage per article (or no per-article limit),
+/// reading only as many top documents as needed: the window grows until the ranked hits are complete and
+/// no unread document could tie the last one kept.
+fn top_refs(
+    searcher: &Searcher,
+    query: &dyn Query,
+    n: usize,
+    request: &SearchRequest,
+) -> Result<Vec<HitRef>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let mut window = n.saturating_mul(2).max(16);
+    loop {
+        let top = searcher.search(query, &TopDocs::with_limit(window).order_by_score())?;
+        let exhausted = top.len() < window;
+        let floor = top.last().map(|(s, _)| *s);
+        let refs = hit_refs(searcher, &top)?;
+        let ranked = rank(refs, request);
+        let complete = ranked.len() == n && ranked.last().map(|h| h.score) > floor;
+        if exhausted || complete {
+            return Ok(ranked);
+        }
+        window = window.saturating_mul(4);
+    }
+}
+
+/// Reads the small per-hit record of each scored address from the fast fields.
+fn hit_refs(searcher: &Searcher, top: &[(Score, DocAddress)]) -> Result<Vec<HitRef>> {
+    let mut columns: HashMap<SegmentOrdinal, SegmentMatches> = HashMap::new();
+    for &(score, address) in top {
+        let seg = match columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let reader = searcher.segment_reader(address.segment_ord);
+                e.insert(AllMatches.for_segment(address.segment_ord, reader)?)
+            }
+        };
+        seg.collect(address.doc_id, score);
+    }
+    Ok(columns
+        .into_values()
+        .flat_map(SegmentCollector::harvest)
+        .collect())
 }
 
 /// The date filter as a walk over the indexed date terms (one per day), far cheaper than scanning the
@@ -357,5 +418,60 @@ impl SegmentCollector for SegmentMatches {
             });
         }
         out
+    }
+}
+
+/// Counts matching passages and distinct articles without scoring.
+///
+/// Articles are counted per segment: the indexer writes each article's passages as one `run` group,
+/// which tantivy flushes into a single segment (and merges keep whole segments), so an article never
+/// spans two segments and the per-segment counts add up.
+struct Totals;
+
+struct SegmentTotals {
+    articles: Option<StrColumn>,
+    passages: u64,
+    ords: HashSet<u64>,
+}
+
+impl Collector for Totals {
+    type Fruit = (u64, u64);
+    type Child = SegmentTotals;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTotals> {
+        Ok(SegmentTotals {
+            articles: reader.fast_fields().str(names::ARTICLE)?,
+            passages: 0,
+            ords: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, u64)>) -> tantivy::Result<(u64, u64)> {
+        Ok(fruits
+            .into_iter()
+            .fold((0, 0), |acc, f| (acc.0 + f.0, acc.1 + f.1)))
+    }
+}
+
+impl SegmentCollector for SegmentTotals {
+    type Fruit = (u64, u64);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.passages += 1;
+        if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
+            self.ords.insert(ord);
+        }
+    }
+
+    fn harvest(self) -> (u64, u64) {
+        (self.passages, self.ords.len() as u64)
     }
 }

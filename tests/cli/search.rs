@@ -302,3 +302,38 @@ fn dateline_index_env_sets_the_index_for_every_command() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(!env.path().join("index").exists());
 }
+
+#[test]
+fn top_n_equals_the_head_of_the_full_ranking_even_with_ties() {
+    let env = Env::new();
+    // 60 articles with the same two passages (equal scores), on different dates, plus a few
+    // stronger ones: the top N must follow the tie order (date, id, passage) exactly.
+    for i in 0..60 {
+        let day = 1 + i % 28;
+        let month = 1 + i / 28;
+        env.write(
+            &format!("t/{i:02}.txt"),
+            format!("date 2020-{month:02}-{day:02} Zinc prices rose.\n\nZinc prices fell.\n"),
+        );
+    }
+    for i in 0..3 {
+        env.write(
+            &format!("s/{i}.txt"),
+            format!("date 2019-01-0{} Zinc zinc zinc report.\n", i + 1),
+        );
+    }
+    env.index_corpus();
+    for per_article in ["1", "0"] {
+        let full = env
+            .search_json(&["zinc", "--all", "--per-article", per_article])
+            .hits;
+        for n in [1, 3, 10, 25, 70] {
+            let top =
+                env.search_json(&["zinc", "-n", &n.to_string(), "--per-article", per_article]);
+            let expected: Vec<_> = full.iter().take(n).cloned().collect();
+            assert_eq!(top.hits, expected, "per-article {per_article}, n {n}");
+            assert_eq!(top.total_passages, 123);
+            assert_eq!(top.total_articles, 63);
+        }
+    }
+}
