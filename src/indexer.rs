@@ -384,3 +384,65 @@ pub fn index_corpus(
     report.elapsed = started.elapsed();
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(root: &Path) -> IndexRequest {
+        IndexRequest {
+            roots: vec![root.to_path_buf()],
+            rebuild: false,
+            threads: 1,
+        }
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_and_the_index_is_kept() {
+        let corpus = tempfile::tempdir().expect("tmp");
+        std::fs::write(corpus.path().join("a.txt"), "date 2023-01-01 Zinc.").expect("write");
+        let dir = tempfile::tempdir().expect("tmp");
+        let first = index_corpus(dir.path(), &request(corpus.path()), |_| {});
+        assert_eq!(first.map(|r| r.articles).ok(), Some(1));
+        let handle = DatelineIndex::open(dir.path()).expect("open");
+        let _held: IndexWriter = handle
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let second = index_corpus(dir.path(), &request(corpus.path()), |_| {});
+        match second {
+            Err(e @ Error::Locked(_)) => {
+                assert!(e.to_string().contains("is locked by another writer"))
+            }
+            other => panic!("expected a lock error, got {other:?}"),
+        }
+        let searcher = handle.index.reader().expect("reader").searcher();
+        assert_eq!(searcher.num_docs(), 1);
+    }
+
+    #[test]
+    fn every_passage_carries_the_article_fields() {
+        let (_, fields) = crate::schema::build_schema();
+        let article = Article {
+            id: "x.txt".into(),
+            date: Some(time::macros::date!(2023 - 07 - 28)),
+            headline: "Head.".into(),
+            paragraphs: vec!["One.".into(), "Two.".into()],
+        };
+        let docs = article_documents(&article, &fields);
+        assert_eq!(docs.len(), 2);
+        use tantivy::schema::Value;
+        for (i, doc) in docs.iter().enumerate() {
+            assert_eq!(
+                doc.get_first(fields.article).and_then(|v| v.as_str()),
+                Some("x.txt")
+            );
+            assert_eq!(
+                doc.get_first(fields.passage).and_then(|v| v.as_u64()),
+                Some(i as u64 + 1)
+            );
+            let date = doc.get_first(fields.date).and_then(|v| v.as_datetime());
+            assert_eq!(date.map(|d| d.into_timestamp_secs()), Some(1_690_502_400));
+        }
+    }
+}

@@ -475,3 +475,62 @@ impl SegmentCollector for SegmentTotals {
         (self.passages, self.ords.len() as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::parse_article;
+    use crate::indexer::article_documents;
+
+    /// The seed article in an in-memory index.
+    fn seed_engine() -> Engine {
+        let handle = DatelineIndex::create_in_ram();
+        let bytes = include_bytes!("../corpus/000_f0500d7e2cbed4d9.txt");
+        let parsed = parse_article("seed.txt", "seed.txt", bytes).expect("seed parses");
+        let mut writer: tantivy::IndexWriter = handle
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        for doc in article_documents(&parsed.article, &handle.fields) {
+            writer.add_document(doc).expect("add");
+        }
+        writer.commit().expect("commit");
+        Engine::from_handle(handle).expect("engine")
+    }
+
+    #[test]
+    fn curly_apostrophe_possessive_is_found_by_the_bare_name() {
+        let engine = seed_engine();
+        let mut request = SearchRequest::new("Niger");
+        request.limit = None;
+        request.per_article = 0;
+        let results = engine.search(&request).expect("search");
+        let hits: Vec<Hit> = results.hits().collect::<Result<_>>().expect("hits");
+        let possessive = hits
+            .iter()
+            .find(|h| h.text.starts_with("Various factions of Niger’s military"))
+            .expect("the Niger’s passage is found");
+        let marked: Vec<&str> = possessive
+            .highlights
+            .iter()
+            .map(|&(a, b)| &possessive.snippet[a..b])
+            .collect();
+        assert_eq!(marked, vec!["Niger"]);
+        assert_eq!(results.total_articles, 1);
+        assert_eq!(hits.len() as u64, results.total_passages);
+    }
+
+    #[test]
+    fn date_filter_is_inclusive_of_the_article_day() {
+        let engine = seed_engine();
+        let count = |since: &str, until: &str| {
+            let mut request = SearchRequest::new("Niger");
+            request.dates =
+                crate::dates::parse_range(Some(since), Some(until), None).expect("range");
+            engine.search(&request).expect("search").total_passages
+        };
+        assert!(count("2023-07-28", "2023-07-28") > 0);
+        assert_eq!(count("2023-07-29", "2023-08"), 0);
+        assert_eq!(count("2023-01", "2023-07-27"), 0);
+    }
+}

@@ -45,7 +45,7 @@ pub fn build(
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {msg} files, {bytes}/{total_bytes} ({binary_bytes_per_sec}, ETA {eta})",
+                "{spinner} [{bar:30}] {prefix} files, {decimal_bytes}/{decimal_total_bytes} ({decimal_bytes_per_sec}, ETA {eta}) {msg}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
@@ -60,13 +60,13 @@ pub fn build(
         IndexEvent::Planned { files, bytes } => {
             files_total = files;
             bar.set_length(bytes);
-            bar.set_message(format!("0/{files}"));
+            bar.set_prefix(format!("0/{files}"));
         }
         IndexEvent::FileDone { bytes } => {
             files_done += 1;
             bar.inc(bytes);
             if files_done % 64 == 0 || files_done == files_total {
-                bar.set_message(format!("{files_done}/{files_total}"));
+                bar.set_prefix(format!("{files_done}/{files_total}"));
             }
         }
         IndexEvent::Skipped { path, reason } => {
@@ -75,7 +75,7 @@ pub fn build(
         IndexEvent::Warning { path, message } => {
             bar.suspend(|| eprintln!("dateline: warning: {}: {message}", path.display()));
         }
-        IndexEvent::Committing => bar.set_message(format!("{files_done}/{files_total} committing")),
+        IndexEvent::Committing => bar.set_message("committing"),
     });
     bar.finish_and_clear();
     Ok(result?)
