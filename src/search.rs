@@ -7,7 +7,7 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{BooleanQuery, InvertedIndexRangeQuery, Occur, Query};
@@ -63,8 +63,8 @@ impl SearchRequest {
     }
 }
 
-/// One hit, as printed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One hit, as printed (and as read back from `--format json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     pub rank: usize,
     pub score: f32,

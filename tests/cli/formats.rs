@@ -25,16 +25,7 @@ fn json_hits(env: &Env, query: &str) -> Vec<Hit> {
 fn jsonl_matches_json() {
     let env = env_with_hostile_text();
     let hits = json_hits(&env, "niger OR zinc");
-    let out = env.run(&[
-        "search",
-        "niger OR zinc",
-        "--all",
-        "--per-article",
-        "0",
-        "--format",
-        "jsonl",
-    ]);
-    assert_eq!(code(&out), 0);
+    let out = env.export("niger OR zinc", "jsonl");
     let lines: Vec<Hit> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).expect("jsonl line"))
@@ -55,16 +46,7 @@ fn csv_and_tsv_round_trip_and_defuse_formulas() {
     let env = env_with_hostile_text();
     let hits = json_hits(&env, "niger OR zinc");
     for (format, delim) in [("csv", b','), ("tsv", b'\t')] {
-        let out = env.run(&[
-            "search",
-            "niger OR zinc",
-            "--all",
-            "--per-article",
-            "0",
-            "--format",
-            format,
-        ]);
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let out = env.export("niger OR zinc", format);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delim)
             .from_reader(out.stdout.as_slice());

@@ -7,19 +7,7 @@ use assert_cmd::Command;
 use serde::Deserialize;
 use tempfile::TempDir;
 
-/// A hit as printed by `--format json` / `jsonl`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Hit {
-    pub rank: usize,
-    pub score: f32,
-    pub article: String,
-    pub date: Option<String>,
-    pub passage: u64,
-    pub headline: String,
-    pub text: String,
-    pub snippet: String,
-    pub highlights: Vec<(usize, usize)>,
-}
+pub use dateline::search::Hit;
 
 /// The `--format json` document.
 #[derive(Debug, Clone, Deserialize)]
@@ -98,6 +86,21 @@ impl Env {
         assert!(code(&out) <= 1, "search {args:?} failed: {}", stderr(&out));
         serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("bad JSON for {args:?}: {e}\n{}", stdout(&out)))
+    }
+
+    /// Every matching passage of `query` in `format`, exit status checked.
+    pub fn export(&self, query: &str, format: &str) -> Output {
+        let out = self.run(&[
+            "search",
+            query,
+            "--all",
+            "--per-article",
+            "0",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code(&out), 0, "{query} as {format}: {}", stderr(&out));
+        out
     }
 
     /// `info --format json`, parsed.
