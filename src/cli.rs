@@ -115,6 +115,9 @@ pub struct SearchArgs {
     /// Order of the hits.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
+    /// Whether every word must match, or any (more words, closer together, rank higher).
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
+    pub match_mode: MatchArg,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = SearchFormat::Text)]
     pub format: SearchFormat,
@@ -165,6 +168,12 @@ pub enum SortArg {
     Relevance,
     Newest,
     Oldest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchArg {
+    All,
+    Any,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

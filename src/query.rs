@@ -313,6 +313,23 @@ pub struct HighlightTerms {
     pub exact: BTreeSet<String>,
 }
 
+/// How the words side by side in a query combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Every word must match (the default).
+    #[default]
+    All,
+    /// Any word may match; passages holding more of them rank higher.
+    Any,
+}
+
+/// Options that change how a query is translated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueryOptions {
+    pub match_mode: MatchMode,
+}
+
 /// A query translated for tantivy, with the terms its positive clauses match.
 pub struct CompiledQuery {
     pub query: Box<dyn Query>,
@@ -321,6 +338,7 @@ pub struct CompiledQuery {
 
 struct Compiler<'a> {
     fields: &'a Fields,
+    options: QueryOptions,
     stem: TextAnalyzer,
     exact: TextAnalyzer,
     highlight: HighlightTerms,
@@ -394,15 +412,19 @@ impl Compiler<'_> {
             }
             Node::And(items) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let join = match self.options.match_mode {
+                    MatchMode::All => Occur::Must,
+                    MatchMode::Any => Occur::Should,
+                };
                 for item in items {
                     let (occur, node) = match item {
                         Node::Not(inner) => (Occur::MustNot, inner.as_ref()),
-                        other => (Occur::Must, other),
+                        other => (join, other),
                     };
-                    let sub_positive = if occur == Occur::Must {
-                        positive
-                    } else {
+                    let sub_positive = if occur == Occur::MustNot {
                         !positive
+                    } else {
+                        positive
                     };
                     if let Some(q) = self.compile(node, sub_positive) {
                         clauses.push((occur, q));
@@ -434,10 +456,11 @@ impl Compiler<'_> {
 
 /// Parses and translates a query. A query whose words are all dropped by the analyzer (`*`, `-`) is an
 /// error, not a match-everything.
-pub fn compile(query: &str, fields: &Fields) -> Result<CompiledQuery> {
+pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<CompiledQuery> {
     let node = parse(query)?;
     let mut compiler = Compiler {
         fields,
+        options,
         stem: stem_analyzer(),
         exact: exact_analyzer(),
         highlight: HighlightTerms::default(),
@@ -529,9 +552,9 @@ mod tests {
     #[test]
     fn words_without_tokens_are_rejected() {
         let (_, fields) = crate::schema::build_schema();
-        assert!(matches!(compile("- *", &fields), Err(Error::QueryLimit(_))));
-        assert!(compile("NOT niger", &fields).is_ok());
-        let c = compile("Niger’s -coup \"Bazoum\"", &fields).ok();
+        assert!(matches!(compile("- *", &fields, QueryOptions::default()), Err(Error::QueryLimit(_))));
+        assert!(compile("NOT niger", &fields, QueryOptions::default()).is_ok());
+        let c = compile("Niger’s -coup \"Bazoum\"", &fields, QueryOptions::default()).ok();
         let h = c.map(|c| c.highlight).unwrap_or_default();
         assert!(h.exact.contains("niger") && h.exact.contains("bazoum"));
         assert!(!h.exact.contains("coup"));

@@ -21,7 +21,7 @@ use time::Date;
 use crate::dates::DateRange;
 use crate::error::Result;
 use crate::indexer::to_index_date;
-use crate::query::compile;
+use crate::query::{compile, MatchMode, QueryOptions};
 use crate::schema::{names, DatelineIndex, Fields};
 use crate::snippet::Highlighter;
 
@@ -48,6 +48,8 @@ pub struct SearchRequest {
     /// Most passages per article; 0 for no limit (passages are then ranked on their own).
     pub per_article: usize,
     pub sort: SortOrder,
+    /// Whether all words or any word must match.
+    pub match_mode: MatchMode,
 }
 
 impl SearchRequest {
@@ -59,6 +61,7 @@ impl SearchRequest {
             limit: Some(10),
             per_article: 1,
             sort: SortOrder::Relevance,
+            match_mode: MatchMode::All,
         }
     }
 }
@@ -121,7 +124,10 @@ impl Engine {
     /// Runs a search. Every match is counted; hit texts are read lazily by [`SearchResults::hits`].
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let fields = self.handle.fields;
-        let compiled = compile(&request.query, &fields)?;
+        let options = QueryOptions {
+            match_mode: request.match_mode,
+        };
+        let compiled = compile(&request.query, &fields, options)?;
         let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {
             Some(filter) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, compiled.query),
@@ -301,6 +307,11 @@ impl SearchResults {
 
     pub fn is_empty(&self) -> bool {
         self.refs.is_empty()
+    }
+
+    /// Article ids of the hits in order, without reading any stored text.
+    pub fn articles(&self) -> impl Iterator<Item = &str> + '_ {
+        self.refs.iter().map(|r| r.article.as_ref())
     }
 
     /// The hits in order, each read from the index when asked for.

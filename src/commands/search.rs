@@ -13,10 +13,11 @@ use dateline::output::{
     SearchSummary,
 };
 use dateline::schema::index_exists;
+use dateline::query::MatchMode;
 use dateline::search::{Engine, SearchRequest, SortOrder};
 
 use super::{resolve_color, stdout_is_terminal, DEFAULT_CORPUS};
-use crate::cli::{SearchArgs, SearchFormat, SortArg};
+use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let query = args.query.join(" ");
@@ -49,6 +50,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             SortArg::Relevance => SortOrder::Relevance,
             SortArg::Newest => SortOrder::Newest,
             SortArg::Oldest => SortOrder::Oldest,
+        },
+        match_mode: match args.match_mode {
+            MatchArg::All => MatchMode::All,
+            MatchArg::Any => MatchMode::Any,
         },
     };
     let results = engine.search(&request)?;
@@ -94,7 +99,13 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
 
     if results.total_passages == 0 {
         if args.format == SearchFormat::Text {
-            eprintln!("dateline: no passage matches {}", summary.query);
+            let hint = match request.match_mode {
+                MatchMode::All if summary.query.split_whitespace().count() > 1 => {
+                    " (hint: every word must be in one passage; try --match any)"
+                }
+                _ => "",
+            };
+            eprintln!("dateline: no passage matches {}{hint}", summary.query);
         }
         return Ok(ExitCode::from(1));
     }

@@ -4,7 +4,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use dateline::output::{write_article_json, write_article_markdown, write_article_text};
-use dateline::query::compile;
+use dateline::query::{compile, QueryOptions};
 use dateline::search::Engine;
 use dateline::snippet::Highlighter;
 
@@ -15,7 +15,7 @@ pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
     let engine = Engine::open(&dir)?;
     let highlighter = match &args.highlight {
-        Some(q) => Some(Highlighter::new(compile(q, engine.fields())?.highlight)),
+        Some(q) => Some(Highlighter::new(compile(q, engine.fields(), QueryOptions::default())?.highlight)),
         None => None,
     };
     let article = engine.article(&args.article)?;
