@@ -14,7 +14,7 @@
 //! remove_diacritics 2` tokenisation and `bm25()` ranking.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -22,7 +22,7 @@ use dateline::article::parse_article;
 use dateline::corpus::{walk_root, WalkItem};
 use dateline::indexer::{index_corpus, IndexRequest};
 use dateline::passage::split_passages;
-use dateline::query::MatchMode;
+use dateline::query::{MatchMode, Ranking};
 use dateline::schema::index_exists;
 use dateline::search::{Engine, SearchRequest};
 use serde::Serialize;
@@ -77,8 +77,9 @@ struct Judged {
     relevant: HashSet<String>,
 }
 
-fn load_set(path: &PathBuf) -> Result<Vec<Judged>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+fn load_set(path: &Path) -> Result<Vec<Judged>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -89,7 +90,12 @@ fn load_set(path: &PathBuf) -> Result<Vec<Judged>> {
         };
         out.push(Judged {
             query: query.to_string(),
-            relevant: ids.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+            relevant: ids
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
         });
     }
     Ok(out)
@@ -117,7 +123,9 @@ fn score_one(ranking: &[String], relevant: &HashSet<String>) -> (f64, f64, f64, 
         .filter(|(_, id)| relevant.contains(*id))
         .map(|(i, _)| 1.0 / ((i + 2) as f64).log2())
         .sum();
-    let ideal: f64 = (0..relevant.len().min(10)).map(|i| 1.0 / ((i + 2) as f64).log2()).sum();
+    let ideal: f64 = (0..relevant.len().min(10))
+        .map(|i| 1.0 / ((i + 2) as f64).log2())
+        .sum();
     let ndcg = if ideal > 0.0 { dcg / ideal } else { 0.0 };
     let mrr = top10
         .iter()
@@ -125,11 +133,19 @@ fn score_one(ranking: &[String], relevant: &HashSet<String>) -> (f64, f64, f64, 
         .map_or(0.0, |i| 1.0 / (i + 1) as f64);
     let top100 = &ranking[..ranking.len().min(100)];
     let found = top100.iter().filter(|id| relevant.contains(*id)).count();
-    let recall = if relevant.is_empty() { 0.0 } else { found as f64 / relevant.len() as f64 };
+    let recall = if relevant.is_empty() {
+        0.0
+    } else {
+        found as f64 / relevant.len() as f64
+    };
     (p10, ndcg, mrr, recall)
 }
 
-fn evaluate(engine: &str, set: &[Judged], mut run: impl FnMut(&str) -> Result<Vec<String>>) -> Result<Metrics> {
+fn evaluate(
+    engine: &str,
+    set: &[Judged],
+    mut run: impl FnMut(&str) -> Result<Vec<String>>,
+) -> Result<Metrics> {
     let mut sums = (0.0, 0.0, 0.0, 0.0);
     let mut times = Vec::with_capacity(set.len());
     for j in set {
@@ -158,7 +174,7 @@ struct Fts5 {
 }
 
 impl Fts5 {
-    fn build(corpus: &PathBuf) -> Result<Fts5> {
+    fn build(corpus: &Path) -> Result<Fts5> {
         let db = rusqlite::Connection::open_in_memory()?;
         db.execute_batch(
             "CREATE VIRTUAL TABLE p USING fts5(article UNINDEXED, text, \
@@ -169,8 +185,12 @@ impl Fts5 {
             let mut insert = tx.prepare("INSERT INTO p(article, text) VALUES (?1, ?2)")?;
             for item in walk_root(corpus, "") {
                 let WalkItem::File(file) = item else { continue };
-                let Ok(bytes) = std::fs::read(&file.path) else { continue };
-                let Ok(parsed) = parse_article(&file.id, &file.rel_path, &bytes) else { continue };
+                let Ok(bytes) = std::fs::read(&file.path) else {
+                    continue;
+                };
+                let Ok(parsed) = parse_article(&file.id, &file.rel_path, &bytes) else {
+                    continue;
+                };
                 for passage in split_passages(&parsed.article.paragraphs) {
                     insert.execute(rusqlite::params![parsed.article.id, passage.text])?;
                 }
@@ -195,7 +215,11 @@ impl Fts5 {
                 continue;
             }
             if !parts.is_empty() {
-                let join = if pending_or || mode == MatchMode::Any { "OR" } else { "AND" };
+                let join = if pending_or || mode == MatchMode::Any {
+                    "OR"
+                } else {
+                    "AND"
+                };
                 parts.push(join.to_string());
             }
             parts.push(format!("\"{cleaned}\""));
@@ -207,7 +231,9 @@ impl Fts5 {
     fn search(&self, query: &str, mode: MatchMode) -> Result<Vec<String>> {
         let fts = Self::translate(query, mode);
         // Passages best first (`rank` is bm25()); an article counts at its best passage.
-        let mut stmt = self.db.prepare_cached("SELECT article FROM p WHERE p MATCH ?1 ORDER BY rank")?;
+        let mut stmt = self
+            .db
+            .prepare_cached("SELECT article FROM p WHERE p MATCH ?1 ORDER BY rank")?;
         let mut rows = stmt.query([fts])?;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -232,25 +258,55 @@ fn main() -> Result<()> {
         let request = IndexRequest {
             roots: vec![args.corpus.clone()],
             rebuild: false,
-            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(8),
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+                .min(8),
         };
         index_corpus(&args.index, &request, |_| {})?;
     }
     let engine = Engine::open(&args.index)?;
+    // Experiments: DATELINE_RANKING=plain, or single weights overridden by DATELINE_EXACT_BOOST,
+    // DATELINE_PROXIMITY_BOOST, DATELINE_PROXIMITY_SLOP, DATELINE_LEDE_BOOST.
+    let mut ranking = match std::env::var("DATELINE_RANKING").as_deref() {
+        Ok("plain") => Ranking::PLAIN,
+        _ => Ranking::default(),
+    };
+    let knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
+    if let Some(v) = knob("DATELINE_EXACT_BOOST") {
+        ranking.exact_boost = v;
+    }
+    if let Some(v) = knob("DATELINE_PROXIMITY_BOOST") {
+        ranking.proximity_boost = v;
+    }
+    if let Some(v) = knob("DATELINE_PROXIMITY_SLOP") {
+        ranking.proximity_slop = v as u32;
+    }
+    if let Some(v) = knob("DATELINE_LEDE_BOOST") {
+        ranking.lede_boost = v;
+    }
+    eprintln!("ranking: {ranking:?}");
     let mut rows = Vec::new();
     rows.push(evaluate("dateline", &set, |q| {
         let mut request = SearchRequest::new(q);
         request.limit = Some(100);
         request.match_mode = args.match_mode;
+        request.ranking = ranking;
         let results = engine.search(&request)?;
         Ok(results.articles().map(String::from).collect())
     })?);
     if args.reference {
         eprintln!("building the SQLite FTS5 reference in memory");
         let fts = Fts5::build(&args.corpus)?;
-        rows.push(evaluate("sqlite-fts5", &set, |q| fts.search(q, args.match_mode))?);
+        rows.push(evaluate("sqlite-fts5", &set, |q| {
+            fts.search(q, args.match_mode)
+        })?);
     }
-    let name = args.set.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = args
+        .set
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     if args.json {
         let out: HashMap<&str, serde_json::Value> = HashMap::from([
             ("set", serde_json::json!(name)),
@@ -259,13 +315,22 @@ fn main() -> Result<()> {
         ]);
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        println!("set: {name} ({} queries), --match {:?}", set.len(), args.match_mode);
+        println!(
+            "set: {name} ({} queries), --match {:?}",
+            set.len(),
+            args.match_mode
+        );
         println!("| engine | P@10 | nDCG@10 | MRR@10 | Recall@100 | median ms |");
         println!("|---|---|---|---|---|---|");
         for m in &rows {
             println!(
                 "| {} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} |",
-                m.engine, m.p_at_10, m.ndcg_at_10, m.mrr_at_10, m.recall_at_100, m.latency_median_ms
+                m.engine,
+                m.p_at_10,
+                m.ndcg_at_10,
+                m.mrr_at_10,
+                m.recall_at_100,
+                m.latency_median_ms
             );
         }
     }

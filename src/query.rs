@@ -18,7 +18,9 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{AllQuery, BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
@@ -324,10 +326,47 @@ pub enum MatchMode {
     Any,
 }
 
+/// Ranking signals added to BM25, with weights chosen on the dev sets (see README, "Relevance").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranking {
+    /// Weight of the exact-field clause of an unquoted word (the stemmed clause weighs 1).
+    pub exact_boost: f32,
+    /// Weight of a sloppy phrase of the query's words (0 turns it off).
+    pub proximity_boost: f32,
+    /// Slop of that phrase.
+    pub proximity_slop: u32,
+    /// Score added to an article's first passage when it matches (0 turns it off).
+    pub lede_boost: f32,
+}
+
+impl Ranking {
+    /// Plain BM25 over both fields: the starting point the signals are measured against.
+    pub const PLAIN: Ranking = Ranking {
+        exact_boost: 1.0,
+        proximity_boost: 0.0,
+        proximity_slop: 0,
+        lede_boost: 0.0,
+    };
+}
+
+impl Default for Ranking {
+    /// The weights measured best on the dev sets: the lede signal carries most of the gain; proximity
+    /// pairs lowered both sets and stay off.
+    fn default() -> Ranking {
+        Ranking {
+            exact_boost: 0.5,
+            proximity_boost: 0.0,
+            proximity_slop: 1,
+            lede_boost: 4.0,
+        }
+    }
+}
+
 /// Options that change how a query is translated.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct QueryOptions {
     pub match_mode: MatchMode,
+    pub ranking: Ranking,
 }
 
 /// A query translated for tantivy, with the terms its positive clauses match.
@@ -386,9 +425,16 @@ impl Compiler<'_> {
                         .stemmed
                         .extend(stems.iter().map(|(_, t)| t.clone()));
                 }
+                let exact_clause = terms_query(self.fields.exact, &exact, 0);
+                let boost = self.options.ranking.exact_boost;
+                let exact_clause: Box<dyn Query> = if boost == 1.0 {
+                    exact_clause
+                } else {
+                    Box::new(BoostQuery::new(exact_clause, boost))
+                };
                 Some(Box::new(BooleanQuery::new(vec![
                     (Occur::Should, terms_query(self.fields.text, &stems, 0)),
-                    (Occur::Should, terms_query(self.fields.exact, &exact, 0)),
+                    (Occur::Should, exact_clause),
                 ])))
             }
             Node::Phrase(p, slop) => {
@@ -454,6 +500,38 @@ impl Compiler<'_> {
     }
 }
 
+/// Sloppy phrases of each pair of neighbouring stemmed words at the top of the query (`a b c` gives
+/// `"a b"~N` and `"b c"~N`), so that passages holding the words close together score higher; `None` for
+/// fewer than two words.
+fn proximity_clause(node: &Node, fields: &Fields, slop: u32) -> Option<Box<dyn Query>> {
+    let Node::And(items) = node else {
+        return None;
+    };
+    let mut stem = stem_analyzer();
+    let mut stems: Vec<String> = Vec::new();
+    for item in items {
+        if let Node::Word(w) = item {
+            stems.extend(analyze(&mut stem, w).into_iter().map(|(_, t)| t));
+        }
+    }
+    stems.dedup();
+    let pairs: Vec<(Occur, Box<dyn Query>)> = stems
+        .windows(2)
+        .map(|pair| {
+            let terms = vec![
+                (0, Term::from_field_text(fields.text, &pair[0])),
+                (1, Term::from_field_text(fields.text, &pair[1])),
+            ];
+            let q: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop));
+            (Occur::Should, q)
+        })
+        .collect();
+    match pairs.len() {
+        0 => None,
+        _ => Some(Box::new(BooleanQuery::new(pairs))),
+    }
+}
+
 /// Parses and translates a query. A query whose words are all dropped by the analyzer (`*`, `-`) is an
 /// error, not a match-everything.
 pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<CompiledQuery> {
@@ -468,8 +546,34 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
     let compiled = compiler
         .compile(&node, true)
         .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;
+    let ranking = options.ranking;
+    let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if ranking.proximity_boost > 0.0 {
+        if let Some(near) = proximity_clause(&node, fields, ranking.proximity_slop) {
+            boosts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(near, ranking.proximity_boost)),
+            ));
+        }
+    }
+    if ranking.lede_boost > 0.0 {
+        let lede = TermQuery::new(
+            Term::from_field_u64(fields.passage, 1),
+            IndexRecordOption::Basic,
+        );
+        boosts.push((
+            Occur::Should,
+            Box::new(ConstScoreQuery::new(Box::new(lede), ranking.lede_boost)),
+        ));
+    }
+    let query: Box<dyn Query> = if boosts.is_empty() {
+        compiled
+    } else {
+        boosts.insert(0, (Occur::Must, compiled));
+        Box::new(BooleanQuery::new(boosts))
+    };
     Ok(CompiledQuery {
-        query: compiled,
+        query,
         highlight: compiler.highlight,
     })
 }
@@ -552,7 +656,10 @@ mod tests {
     #[test]
     fn words_without_tokens_are_rejected() {
         let (_, fields) = crate::schema::build_schema();
-        assert!(matches!(compile("- *", &fields, QueryOptions::default()), Err(Error::QueryLimit(_))));
+        assert!(matches!(
+            compile("- *", &fields, QueryOptions::default()),
+            Err(Error::QueryLimit(_))
+        ));
         assert!(compile("NOT niger", &fields, QueryOptions::default()).is_ok());
         let c = compile("Niger’s -coup \"Bazoum\"", &fields, QueryOptions::default()).ok();
         let h = c.map(|c| c.highlight).unwrap_or_default();

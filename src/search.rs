@@ -21,7 +21,7 @@ use time::Date;
 use crate::dates::DateRange;
 use crate::error::Result;
 use crate::indexer::to_index_date;
-use crate::query::{compile, MatchMode, QueryOptions};
+use crate::query::{compile, MatchMode, QueryOptions, Ranking};
 use crate::schema::{names, DatelineIndex, Fields};
 use crate::snippet::Highlighter;
 
@@ -50,6 +50,8 @@ pub struct SearchRequest {
     pub sort: SortOrder,
     /// Whether all words or any word must match.
     pub match_mode: MatchMode,
+    /// Weights of the ranking signals.
+    pub ranking: Ranking,
 }
 
 impl SearchRequest {
@@ -62,6 +64,7 @@ impl SearchRequest {
             per_article: 1,
             sort: SortOrder::Relevance,
             match_mode: MatchMode::All,
+            ranking: Ranking::default(),
         }
     }
 }
@@ -126,6 +129,7 @@ impl Engine {
         let fields = self.handle.fields;
         let options = QueryOptions {
             match_mode: request.match_mode,
+            ranking: request.ranking,
         };
         let compiled = compile(&request.query, &fields, options)?;
         let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {

@@ -12,8 +12,8 @@ use dateline::output::{
     CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
     SearchSummary,
 };
-use dateline::schema::index_exists;
 use dateline::query::MatchMode;
+use dateline::schema::index_exists;
 use dateline::search::{Engine, SearchRequest, SortOrder};
 
 use super::{resolve_color, stdout_is_terminal, DEFAULT_CORPUS};
@@ -55,6 +55,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             MatchArg::All => MatchMode::All,
             MatchArg::Any => MatchMode::Any,
         },
+        ranking: Default::default(),
     };
     let results = engine.search(&request)?;
     let summary = SearchSummary {

@@ -15,7 +15,9 @@ pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
     let engine = Engine::open(&dir)?;
     let highlighter = match &args.highlight {
-        Some(q) => Some(Highlighter::new(compile(q, engine.fields(), QueryOptions::default())?.highlight)),
+        Some(q) => Some(Highlighter::new(
+            compile(q, engine.fields(), QueryOptions::default())?.highlight,
+        )),
         None => None,
     };
     let article = engine.article(&args.article)?;
