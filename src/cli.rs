@@ -79,6 +79,9 @@ Query language:
   \"west africa\"         the phrase
   \"junta niger\"~3       both words within 3 positions
   (coup OR junta) niger parentheses group
+  Tiani~                Tiani, or words one edit away (two for words of 8+ letters): Tchiani
+  Abdourahmane~2        within two edits; exact matches rank first
+  Tchian*               words starting with Tchian
   -- '-coup niger'      a query starting with '-' goes after --
 
 Dates: --since/--until/--on take YYYY, YYYY-MM or YYYY-MM-DD; --until 2023-07 includes July 31.")]
@@ -115,7 +118,10 @@ pub struct SearchArgs {
     /// Order of the hits.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
-    /// Whether every word must match, or any (more words, closer together, rank higher).
+    /// Make every unquoted word fuzzy, as if written word~ (exact matches still rank first).
+    #[arg(long)]
+    pub fuzzy: bool,
+    /// Whether every word must match, or any (passages holding more of them rank higher).
     #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
     pub match_mode: MatchArg,
     /// Output format.

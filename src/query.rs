@@ -19,7 +19,8 @@
 use std::collections::BTreeSet;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -44,6 +45,10 @@ pub enum Node {
     Word(String),
     /// A quoted phrase (or word) with its slop.
     Phrase(String, u32),
+    /// `word~` or `word~N`: the word within N edits (by default 1, or 2 for words of 8+ letters).
+    Fuzzy(String, Option<u8>),
+    /// `word*`: words starting with it, on the exact field.
+    Prefix(String),
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
@@ -58,6 +63,8 @@ enum Tok {
     Not,
     Word(String),
     Phrase(String, u32),
+    Fuzzy(String, Option<u8>),
+    Prefix(String),
 }
 
 fn syntax(column: usize, message: impl Into<String>) -> Error {
@@ -142,12 +149,46 @@ fn lex(query: &str) -> Result<Vec<(Tok, usize)>> {
                 "OR" | "||" => Tok::Or,
                 "AND" | "&&" => Tok::And,
                 "NOT" => Tok::Not,
-                _ => Tok::Word(word),
+                _ => word_token(word, col)?,
             };
             toks.push((tok, col));
         }
     }
     Ok(toks)
+}
+
+/// Largest edit distance of a fuzzy word.
+pub const MAX_FUZZY_DISTANCE: u8 = 2;
+
+/// A bare word, or a fuzzy (`word~`, `word~N`) or prefix (`word*`) one.
+fn word_token(word: String, col: usize) -> Result<Tok> {
+    if let Some(tilde) = word.rfind('~') {
+        let (base, suffix) = (&word[..tilde], &word[tilde + 1..]);
+        if !base.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit()) {
+            let distance = match suffix {
+                "" => None,
+                digits => match digits.parse::<u8>() {
+                    Ok(d) if d <= MAX_FUZZY_DISTANCE => Some(d),
+                    _ => return Err(Error::QueryLimit(format!(
+                        "fuzzy distance {digits} in '{word}' is larger than {MAX_FUZZY_DISTANCE}"
+                    ))),
+                },
+            };
+            return Ok(Tok::Fuzzy(base.to_string(), distance));
+        }
+    }
+    if let Some(base) = word.strip_suffix('*') {
+        if base.chars().filter(|c| c.is_alphanumeric()).count() >= 2 && !base.contains('*') {
+            return Ok(Tok::Prefix(base.to_string()));
+        }
+        if !base.is_empty() {
+            return Err(syntax(
+                col,
+                format!("a prefix needs at least 2 letters before '*': '{word}'"),
+            ));
+        }
+    }
+    Ok(Tok::Word(word))
 }
 
 struct Parser {
@@ -268,6 +309,14 @@ impl Parser {
                 self.count_term()?;
                 Ok(Node::Phrase(p, slop))
             }
+            Tok::Fuzzy(w, d) => {
+                self.count_term()?;
+                Ok(Node::Fuzzy(w, d))
+            }
+            Tok::Prefix(w) => {
+                self.count_term()?;
+                Ok(Node::Prefix(w))
+            }
             Tok::Or | Tok::And | Tok::Not => Err(syntax(col, "expected a word or a phrase")),
         }
     }
@@ -313,6 +362,10 @@ pub fn parse(query: &str) -> Result<Node> {
 pub struct HighlightTerms {
     pub stemmed: BTreeSet<String>,
     pub exact: BTreeSet<String>,
+    /// Fuzzy words (exact form, distance) whose matches are looked up in the index's term dictionary.
+    pub fuzzy: Vec<(String, u8)>,
+    /// Prefixes whose words are looked up in the term dictionary.
+    pub prefixes: Vec<String>,
 }
 
 /// How the words side by side in a query combine.
@@ -367,6 +420,8 @@ impl Default for Ranking {
 pub struct QueryOptions {
     pub match_mode: MatchMode,
     pub ranking: Ranking,
+    /// Every unquoted word is fuzzy, as if written `word~`.
+    pub fuzzy: bool,
 }
 
 /// A query translated for tantivy, with the terms its positive clauses match.
@@ -381,6 +436,38 @@ struct Compiler<'a> {
     stem: TextAnalyzer,
     exact: TextAnalyzer,
     highlight: HighlightTerms,
+}
+
+/// Score added to a passage holding a fuzzy word exactly, so that exact matches rank above every match
+/// that is only within the edit distance (whatever other signals add).
+const EXACT_OVER_FUZZY: f32 = 50.0;
+
+impl Compiler<'_> {
+    /// `word~N`: the exact word (scored, and lifted above fuzzy matches) or any word within N edits.
+    fn fuzzy(&mut self, w: &str, distance: Option<u8>, positive: bool) -> Option<Box<dyn Query>> {
+        let exact = analyze(&mut self.exact, w);
+        let [(_, term_text)] = exact.as_slice() else {
+            return self.compile_word(w, positive);
+        };
+        let distance = distance.unwrap_or(if term_text.chars().count() >= 8 { 2 } else { 1 });
+        let term = Term::from_field_text(self.fields.exact, term_text);
+        if positive {
+            self.highlight.exact.insert(term_text.clone());
+            self.highlight.fuzzy.push((term_text.clone(), distance));
+        }
+        let exact_q = || TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(exact_q()) as Box<dyn Query>),
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(exact_q()), EXACT_OVER_FUZZY)),
+            ),
+            (
+                Occur::Should,
+                Box::new(FuzzyTermQuery::new(term.clone(), distance, true)),
+            ),
+        ])))
+    }
 }
 
 /// Analyzed tokens: (position, text).
@@ -409,34 +496,56 @@ fn terms_query(field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Q
 }
 
 impl Compiler<'_> {
+    /// An unquoted word: the stemmed field or the exact field (both score); a word the analyzer splits
+    /// is a phrase of its parts in both fields.
+    fn compile_word(&mut self, w: &str, positive: bool) -> Option<Box<dyn Query>> {
+        let exact = analyze(&mut self.exact, w);
+        let stems = analyze(&mut self.stem, w);
+        if exact.is_empty() || stems.is_empty() {
+            return None;
+        }
+        if positive {
+            self.highlight
+                .exact
+                .extend(exact.iter().map(|(_, t)| t.clone()));
+            self.highlight
+                .stemmed
+                .extend(stems.iter().map(|(_, t)| t.clone()));
+        }
+        let exact_clause = terms_query(self.fields.exact, &exact, 0);
+        let boost = self.options.ranking.exact_boost;
+        let exact_clause: Box<dyn Query> = if boost == 1.0 {
+            exact_clause
+        } else {
+            Box::new(BoostQuery::new(exact_clause, boost))
+        };
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, terms_query(self.fields.text, &stems, 0)),
+            (Occur::Should, exact_clause),
+        ])))
+    }
+
+    /// `word*`: every word of the exact field that starts with the analyzed prefix.
+    fn prefix(&mut self, w: &str, positive: bool) -> Option<Box<dyn Query>> {
+        let exact = analyze(&mut self.exact, w);
+        let [(_, prefix)] = exact.as_slice() else {
+            // A prefix the analyzer splits (`al-qa*`) is searched as the word it is.
+            return self.compile_word(w, positive);
+        };
+        let pattern = format!("{}.*", regex::escape(prefix));
+        let query = RegexQuery::from_pattern(&pattern, self.fields.exact).ok()?;
+        if positive {
+            self.highlight.prefixes.push(prefix.clone());
+        }
+        Some(Box::new(query))
+    }
+
     fn compile(&mut self, node: &Node, positive: bool) -> Option<Box<dyn Query>> {
         match node {
-            Node::Word(w) => {
-                let exact = analyze(&mut self.exact, w);
-                let stems = analyze(&mut self.stem, w);
-                if exact.is_empty() || stems.is_empty() {
-                    return None;
-                }
-                if positive {
-                    self.highlight
-                        .exact
-                        .extend(exact.iter().map(|(_, t)| t.clone()));
-                    self.highlight
-                        .stemmed
-                        .extend(stems.iter().map(|(_, t)| t.clone()));
-                }
-                let exact_clause = terms_query(self.fields.exact, &exact, 0);
-                let boost = self.options.ranking.exact_boost;
-                let exact_clause: Box<dyn Query> = if boost == 1.0 {
-                    exact_clause
-                } else {
-                    Box::new(BoostQuery::new(exact_clause, boost))
-                };
-                Some(Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, terms_query(self.fields.text, &stems, 0)),
-                    (Occur::Should, exact_clause),
-                ])))
-            }
+            Node::Word(w) if self.options.fuzzy => self.fuzzy(w, None, positive),
+            Node::Word(w) => self.compile_word(w, positive),
+            Node::Fuzzy(w, distance) => self.fuzzy(w, *distance, positive),
+            Node::Prefix(w) => self.prefix(w, positive),
             Node::Phrase(p, slop) => {
                 let exact = analyze(&mut self.exact, p);
                 if exact.is_empty() {
@@ -613,6 +722,27 @@ mod tests {
         );
         assert_eq!(parse("al-Qaida").ok(), Some(w("al-Qaida")));
         assert_eq!(parse("a AND b").ok(), Some(Node::And(vec![w("a"), w("b")])));
+    }
+
+    #[test]
+    fn fuzzy_and_prefix_words() {
+        assert_eq!(
+            parse("Tiani~").ok(),
+            Some(Node::Fuzzy("Tiani".into(), None))
+        );
+        assert_eq!(
+            parse("Tiani~2").ok(),
+            Some(Node::Fuzzy("Tiani".into(), Some(2)))
+        );
+        assert_eq!(parse("Tchian*").ok(), Some(Node::Prefix("Tchian".into())));
+        assert_eq!(parse("\"a b\"~2").ok(), Some(Node::Phrase("a b".into(), 2)));
+        assert!(matches!(parse("Tiani~3"), Err(Error::QueryLimit(_))));
+        assert!(matches!(
+            parse("T*"),
+            Err(Error::QuerySyntax { column: 1, .. })
+        ));
+        // A lone tilde or star inside a word is left to the analyzer.
+        assert_eq!(parse("a~b").ok(), Some(w("a~b")));
     }
 
     fn column_of(q: &str) -> Option<usize> {

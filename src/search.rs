@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, InvertedIndexRangeQuery, Occur, Query};
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, InvertedIndexRangeQuery, Occur, Query};
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{
     DateTime, DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
@@ -21,7 +21,7 @@ use time::Date;
 use crate::dates::DateRange;
 use crate::error::Result;
 use crate::indexer::to_index_date;
-use crate::query::{compile, MatchMode, QueryOptions, Ranking};
+use crate::query::{compile, HighlightTerms, MatchMode, QueryOptions, Ranking};
 use crate::schema::{names, DatelineIndex, Fields};
 use crate::snippet::Highlighter;
 
@@ -52,6 +52,8 @@ pub struct SearchRequest {
     pub match_mode: MatchMode,
     /// Weights of the ranking signals.
     pub ranking: Ranking,
+    /// Every unquoted word is fuzzy (`word~`).
+    pub fuzzy: bool,
 }
 
 impl SearchRequest {
@@ -65,6 +67,7 @@ impl SearchRequest {
             sort: SortOrder::Relevance,
             match_mode: MatchMode::All,
             ranking: Ranking::default(),
+            fuzzy: false,
         }
     }
 }
@@ -130,6 +133,7 @@ impl Engine {
         let options = QueryOptions {
             match_mode: request.match_mode,
             ranking: request.ranking,
+            fuzzy: request.fuzzy,
         };
         let compiled = compile(&request.query, &fields, options)?;
         let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {
@@ -159,15 +163,64 @@ impl Engine {
                 (rank(all, request), passages, articles)
             }
         };
+        let highlight = expand_terms(&searcher, &fields, compiled.highlight)?;
         Ok(SearchResults {
             searcher,
             fields,
             refs,
             total_passages,
             total_articles,
-            highlighter: Highlighter::new(compiled.highlight),
+            highlighter: Highlighter::new(highlight),
         })
     }
+}
+
+/// Most words one fuzzy word or prefix adds to the highlighted terms.
+const MAX_EXPANSIONS: usize = 512;
+
+/// Adds to the exact highlight terms the words of the index that fuzzy words and prefixes matched:
+/// tantivy's snippets do not highlight them, so they are looked up in the exact field's dictionary.
+fn expand_terms(
+    searcher: &Searcher,
+    fields: &Fields,
+    mut terms: HighlightTerms,
+) -> Result<HighlightTerms> {
+    let mut found = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.exact)?;
+        for (word, distance) in &terms.fuzzy {
+            let query =
+                FuzzyTermQuery::new(Term::from_field_text(fields.exact, word), *distance, true);
+            let mut stream = inverted
+                .terms()
+                .search(query.automaton()?)
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            let mut n = 0;
+            while n < MAX_EXPANSIONS && stream.advance() {
+                found.push(String::from_utf8_lossy(stream.key()).into_owned());
+                n += 1;
+            }
+        }
+        for prefix in &terms.prefixes {
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            let mut n = 0;
+            while n < MAX_EXPANSIONS
+                && stream.advance()
+                && stream.key().starts_with(prefix.as_bytes())
+            {
+                found.push(String::from_utf8_lossy(stream.key()).into_owned());
+                n += 1;
+            }
+        }
+    }
+    terms.exact.extend(found);
+    Ok(terms)
 }
 
 /// The best `n` hits by relevance with at most one passage per article (or no per-article limit),

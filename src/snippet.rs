@@ -130,6 +130,7 @@ mod tests {
         HighlightTerms {
             stemmed: stemmed.iter().map(|s| s.to_string()).collect(),
             exact: exact.iter().map(|s| s.to_string()).collect(),
+            ..HighlightTerms::default()
         }
     }
 

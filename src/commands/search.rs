@@ -56,6 +56,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             MatchArg::Any => MatchMode::Any,
         },
         ranking: Default::default(),
+        fuzzy: args.fuzzy,
     };
     let results = engine.search(&request)?;
     let summary = SearchSummary {

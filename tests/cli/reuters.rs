@@ -60,3 +60,91 @@ fn names_find_exactly_the_listed_articles() {
     }
     assert_eq!(checked, 60);
 }
+
+/// A misspelling one edit away: drop, swap or change a letter near the middle, by turns.
+fn misspell(name: &str, turn: usize) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    let mid = chars.len() / 2;
+    match turn % 3 {
+        0 => {
+            chars.remove(mid);
+        }
+        1 if chars[mid - 1] != chars[mid] => chars.swap(mid - 1, mid),
+        _ => {
+            chars[mid] = if chars[mid].eq_ignore_ascii_case(&'x') {
+                'q'
+            } else {
+                'x'
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn misspelled_names_find_the_articles_of_the_name_with_exact_matches_first() {
+    let corpus = shared().join("corpora/reuters-dev/articles");
+    let names = shared().join("eval/dev-names.tsv");
+    if !corpus.is_dir() || !names.is_file() {
+        println!(
+            "note: {} not found; skipping the fuzzy name test",
+            corpus.display()
+        );
+        return;
+    }
+    let env = Env::new();
+    let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let table = std::fs::read_to_string(&names).expect("dev-names.tsv");
+    let mut distinct: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split('\t').next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    distinct.sort();
+    distinct.dedup();
+    assert!(distinct.len() >= 20, "{distinct:?}");
+    for (turn, name) in distinct.iter().enumerate() {
+        let wrong = misspell(name, turn);
+        assert_ne!(wrong.to_lowercase(), name.to_lowercase());
+        let exact = env.search_json(&[&format!("\"{name}\""), "--all"]);
+        let fuzzy = env.search_json(&[&format!("{wrong}~"), "--all", "--per-article", "0"]);
+        let found: BTreeSet<&str> = fuzzy.hits.iter().map(|h| h.article.as_str()).collect();
+        let wanted: BTreeSet<&str> = exact.hits.iter().map(|h| h.article.as_str()).collect();
+        let recall = wanted.intersection(&found).count() as f64 / wanted.len().max(1) as f64;
+        assert!(
+            recall >= 0.95,
+            "{wrong}~ found {:.0}% of the articles of \"{name}\"",
+            recall * 100.0
+        );
+        // Passages holding the misspelled word itself come before every other match.
+        let lower = wrong.to_lowercase();
+        let holds: Vec<bool> = fuzzy
+            .hits
+            .iter()
+            .map(|h| words_of(&h.text).contains(&lower))
+            .collect();
+        let first_other = holds.iter().position(|h| !h).unwrap_or(holds.len());
+        assert!(
+            holds[first_other..].iter().all(|h| !h),
+            "{wrong}~: an exact match ranks below a fuzzy one"
+        );
+        // Every hit is marked somewhere in its snippet or lies beyond it.
+        let marked = fuzzy
+            .hits
+            .iter()
+            .filter(|h| !h.highlights.is_empty())
+            .count();
+        assert!(
+            marked * 10 >= fuzzy.hits.len() * 9,
+            "{wrong}~: fuzzy matches not highlighted"
+        );
+    }
+}

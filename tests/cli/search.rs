@@ -337,3 +337,55 @@ fn top_n_equals_the_head_of_the_full_ranking_even_with_ties() {
         }
     }
 }
+
+#[test]
+fn fuzzy_words_prefixes_and_the_fuzzy_flag() {
+    let env = Env::new();
+    sample(&env);
+    env.write(
+        "2023/08/bazum.txt",
+        "date 2023-08-02 A village called Bazum held a fair.\n\nNothing else.\n",
+    );
+    env.index_corpus();
+    // Bazum~ finds Bazum exactly and Bazoum one edit away; the exact match ranks first.
+    let r = env.search_json(&["Bazum~", "--all", "--per-article", "0"]);
+    assert_eq!(
+        articles(&r.hits),
+        vec!["2023/07/niger.txt", "2023/08/bazum.txt"]
+    );
+    assert_eq!(r.hits[0].article, "2023/08/bazum.txt");
+    assert_eq!(marked(&r.hits[0]), vec!["Bazum"]);
+    assert_eq!(marked(&r.hits[1]), vec!["Bazoum"]);
+    // Without the tilde only the exact word matches; --fuzzy makes every unquoted word fuzzy.
+    assert_eq!(env.search_json(&["Bazum", "--all"]).total_articles, 1);
+    assert_eq!(
+        env.search_json(&["Bazum", "--all", "--fuzzy"])
+            .total_articles,
+        2
+    );
+    // Quoted words stay exact under --fuzzy.
+    assert_eq!(
+        env.search_json(&["\"Bazum\"", "--all", "--fuzzy"])
+            .total_articles,
+        1
+    );
+    // Two edits: Bzum is two away from Bazoum.
+    assert_eq!(env.search_json(&["Bzum~", "--all"]).total_articles, 1);
+    assert_eq!(env.search_json(&["Bzum~2", "--all"]).total_articles, 2);
+    // Prefixes run on the exact field and are highlighted.
+    let r = env.search_json(&["Baz*", "--all", "--per-article", "0"]);
+    assert_eq!(
+        articles(&r.hits),
+        vec!["2023/07/niger.txt", "2023/08/bazum.txt"]
+    );
+    let mut words: Vec<String> = r.hits.iter().flat_map(marked).collect();
+    words.sort();
+    assert_eq!(words, vec!["Bazoum", "Bazum"]);
+    let out = env.run(&["search", "Bazum~3"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("fuzzy distance 3"),
+        "{}",
+        stderr(&out)
+    );
+}
