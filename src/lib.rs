@@ -33,5 +33,6 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod tokenizer;
 
 pub use error::{Error, Result};

@@ -169,9 +169,11 @@ fn word_token(word: String, col: usize) -> Result<Tok> {
                 "" => None,
                 digits => match digits.parse::<u8>() {
                     Ok(d) if d <= MAX_FUZZY_DISTANCE => Some(d),
-                    _ => return Err(Error::QueryLimit(format!(
+                    _ => {
+                        return Err(Error::QueryLimit(format!(
                         "fuzzy distance {digits} in '{word}' is larger than {MAX_FUZZY_DISTANCE}"
-                    ))),
+                    )))
+                    }
                 },
             };
             return Ok(Tok::Fuzzy(base.to_string(), distance));
@@ -480,19 +482,52 @@ fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// The query for analyzed tokens: a term, or a phrase. A hyphenated pair gives two tokens at one
+/// position (`al`, `alqaida`, then `qaida`): the phrase uses the words, and each joined word gives an
+/// alternative phrase where it stands for the pair, so `al-Qaida` finds `al Qaida`, `al-Qaida` and
+/// `alqaida`.
 fn terms_query(field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Query> {
-    if tokens.len() == 1 {
-        return Box::new(TermQuery::new(
-            Term::from_field_text(field, &tokens[0].1),
-            IndexRecordOption::WithFreqs,
-        ));
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut joined: Vec<(usize, &str)> = Vec::new();
+    for (pos, text) in tokens {
+        if words.last().is_some_and(|(p, _)| p == pos) {
+            joined.push((*pos, text));
+        } else {
+            words.push((*pos, text));
+        }
     }
-    let first = tokens[0].0;
-    let terms = tokens
-        .iter()
-        .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
-        .collect();
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    let phrase = |seq: &[(usize, &str)]| -> Box<dyn Query> {
+        if seq.len() == 1 {
+            return Box::new(TermQuery::new(
+                Term::from_field_text(field, seq[0].1),
+                IndexRecordOption::WithFreqs,
+            ));
+        }
+        let first = seq[0].0;
+        let terms = seq
+            .iter()
+            .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
+            .collect();
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    };
+    if joined.is_empty() {
+        return phrase(&words);
+    }
+    let mut alternatives = vec![(Occur::Should, phrase(&words))];
+    for &(pos, text) in &joined {
+        // The joined word takes the pair's first position; the words after the pair move up by one.
+        let variant: Vec<(usize, &str)> = words
+            .iter()
+            .filter(|(p, _)| *p != pos + 1)
+            .map(|&(p, t)| match p {
+                p if p == pos => (p, text),
+                p if p > pos + 1 => (p - 1, t),
+                p => (p, t),
+            })
+            .collect();
+        alternatives.push((Occur::Should, phrase(&variant)));
+    }
+    Box::new(BooleanQuery::new(alternatives))
 }
 
 impl Compiler<'_> {

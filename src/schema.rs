@@ -13,16 +13,16 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer,
 };
 use tantivy::Index;
 
 use crate::error::{Error, Result};
+use crate::tokenizer::HyphenTokenizer;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -99,9 +99,10 @@ pub fn build_schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// The analyzer of the `text` field: words, lowercased, ASCII-folded, English-stemmed.
+/// The analyzer of the `text` field: words (and hyphenated pairs joined, see [`HyphenTokenizer`]),
+/// lowercased, ASCII-folded, English-stemmed.
 pub fn stem_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(HyphenTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -111,7 +112,7 @@ pub fn stem_analyzer() -> TextAnalyzer {
 
 /// The analyzer of the `exact` field: as [`stem_analyzer`] without the stemmer.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(HyphenTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

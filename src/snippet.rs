@@ -61,7 +61,16 @@ impl Highlighter {
                 out.push((t.offset_from, t.offset_to));
             }
         }
-        out
+        // A hyphenated pair and its words overlap (`al-Qaida`, `al`, `Qaida`): merge into one range.
+        out.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+        for (from, to) in out {
+            match merged.last_mut() {
+                Some(last) if from < last.1 => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        merged
     }
 
     /// The snippet of `text`: the whole passage when short, else the window holding the most matches.
@@ -141,6 +150,14 @@ mod tests {
         let s = h.snippet(text);
         let words: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect();
         assert_eq!(words, vec!["Niger", "elections", "elected"]);
+    }
+
+    #[test]
+    fn hyphenated_words_are_one_highlight() {
+        let mut h = Highlighter::new(terms(&[], &["al", "qaida", "alqaida"]));
+        let s = h.snippet("linked to al-Qaida and al Qaida");
+        let words: Vec<&str> = s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect();
+        assert_eq!(words, vec!["al-Qaida", "al", "Qaida"]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn indexes_and_counts_articles_passages_and_undated() {
     assert_eq!(info["undated_articles"], 1);
     assert_eq!(info["first_date"], "2022-03-15");
     assert_eq!(info["last_date"], "2024-01-28");
-    assert_eq!(info["schema_version"], 1);
+    assert_eq!(info["schema_version"], dateline::schema::SCHEMA_VERSION);
 }
 
 #[test]
@@ -183,7 +183,11 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
     env.index_corpus();
     let meta_path = env.index().join("meta.json");
     let meta = std::fs::read_to_string(&meta_path).expect("meta.json");
-    let patched = meta.replace("\\\"schema_version\\\":1", "\\\"schema_version\\\":999");
+    let current = format!(
+        "\\\"schema_version\\\":{}",
+        dateline::schema::SCHEMA_VERSION
+    );
+    let patched = meta.replace(&current, "\\\"schema_version\\\":999");
     assert_ne!(meta, patched, "payload not found in meta.json");
     std::fs::write(&meta_path, patched).expect("write meta");
     let out = env.run(&["search", "zinc"]);

@@ -389,3 +389,33 @@ fn fuzzy_words_prefixes_and_the_fuzzy_flag() {
         stderr(&out)
     );
 }
+
+#[test]
+fn hyphenated_names_match_with_or_without_the_hyphen_and_joined() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "date 2023-01-01 Fighters linked to al-Qaida attacked.\n",
+    );
+    env.write("b.txt", "date 2023-01-02 A cell of al Qaida was found.\n");
+    env.write(
+        "c.txt",
+        "date 2023-01-03 Alqaida is spelled as one word here.\n",
+    );
+    env.write(
+        "d.txt",
+        "date 2023-01-04 Al‑Qaida with a non-breaking hyphen.\n",
+    );
+    env.index_corpus();
+    let ids = |q: &str| articles(&env.search_json(&[q, "--all"]).hits);
+    assert_eq!(ids("al-Qaida"), vec!["a.txt", "b.txt", "c.txt", "d.txt"]);
+    assert_eq!(
+        ids("\"al-Qaida\""),
+        vec!["a.txt", "b.txt", "c.txt", "d.txt"]
+    );
+    assert_eq!(ids("\"al Qaida\""), vec!["a.txt", "b.txt", "d.txt"]);
+    assert_eq!(ids("alqaida"), vec!["a.txt", "c.txt", "d.txt"]);
+    let r = env.search_json(&["alqaida", "--all"]);
+    let a = r.hits.iter().find(|h| h.article == "a.txt").expect("a.txt");
+    assert_eq!(marked(a), vec!["al-Qaida"]);
+}
