@@ -419,3 +419,47 @@ fn hyphenated_names_match_with_or_without_the_hyphen_and_joined() {
     let a = r.hits.iter().find(|h| h.article == "a.txt").expect("a.txt");
     assert_eq!(marked(a), vec!["al-Qaida"]);
 }
+
+#[test]
+fn match_any_ranks_passages_with_more_words_first_and_all_suggests_it() {
+    let env = Env::new();
+    env.write("one.txt", "date 2023-01-01 Copper rose.\n");
+    env.write("two.txt", "date 2023-01-02 Copper and zinc rose.\n");
+    env.write("three.txt", "date 2023-01-03 Copper, zinc and tin rose.\n");
+    env.write("none.txt", "date 2023-01-04 Gold fell.\n");
+    env.index_corpus();
+    let r = env.search_json(&["copper zinc tin", "--match", "any", "--all"]);
+    let order: Vec<&str> = r.hits.iter().map(|h| h.article.as_str()).collect();
+    assert_eq!(order, vec!["three.txt", "two.txt", "one.txt"]);
+    assert_eq!(
+        env.search_json(&["copper zinc tin", "--all"])
+            .total_articles,
+        1
+    );
+    let out = env.run(&["search", "copper gold"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("try --match any"), "{}", stderr(&out));
+    let out = env.run(&["search", "copper gold", "--match", "any"]);
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn accents_and_case_never_matter() {
+    let env = Env::new();
+    env.write("a.txt", "date 2023-01-01 The Nigérien army spoke.\n");
+    env.write("b.txt", "date 2023-01-02 The NIGERIEN army spoke.\n");
+    env.index_corpus();
+    for q in [
+        "nigerien",
+        "Nigérien",
+        "\"NIGÉRIEN\"",
+        "nigerien~",
+        "nigér*",
+    ] {
+        assert_eq!(
+            articles(&env.search_json(&[q, "--all"]).hits),
+            vec!["a.txt", "b.txt"],
+            "{q}"
+        );
+    }
+}
