@@ -29,6 +29,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search passages by relevance, with date filters and exports.
     Search(SearchArgs),
+    /// Count matching articles per day, week, month or year, as a chart or a table.
+    Timeline(TimelineArgs),
     /// Print a whole article, rebuilt from the index.
     Show(ShowArgs),
     /// Describe an index: counts, dates, size, roots.
@@ -133,6 +135,66 @@ pub struct SearchArgs {
     /// Colour matches in text output.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Each QUERY is one series (same query language as `search`): timeline Wagner Bazoum compares two.
+An article counts once per bucket however many of its passages match; undated articles are counted
+apart. Buckets run without gaps over --since/--until, or over the span of the matches.
+
+Examples:
+  dateline timeline Niger
+  dateline timeline Wagner '\"Bazoum\"' --by month --since 2023 --plot niger.svg
+  dateline timeline coup --by year --format csv")]
+pub struct TimelineArgs {
+    /// One or more queries, one series each.
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub queries: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Bucket size [default: chosen so that there are at most about 60 buckets].
+    #[arg(long, value_enum)]
+    pub by: Option<ByArg>,
+    /// Only articles dated on or after this day, month or year.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before this day, month or year (inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only articles dated within this day, month or year.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    /// Whether every word must match, or any.
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
+    pub match_mode: MatchArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TimelineFormat::Text)]
+    pub format: TimelineFormat,
+    /// Also draw the chart to this file (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Width of the text chart in columns [default: the terminal's, or 80].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+    /// Colour the text chart.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Args)]

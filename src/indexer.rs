@@ -237,6 +237,33 @@ fn process_file(
     }
 }
 
+/// Removes the files of a tantivy index (those it lists in `.managed.json`, and its metadata), leaving
+/// any other file of the directory alone.
+fn remove_index_files(dir: &Path) -> Result<()> {
+    let io_err = |source| Error::Io {
+        context: "cannot remove the old index in",
+        path: dir.to_path_buf(),
+        source,
+    };
+    let managed: Vec<String> = std::fs::read(dir.join(".managed.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let listed = managed.iter().map(String::as_str);
+    for name in listed.chain(["meta.json", ".managed.json"]) {
+        // Only plain file names: never follow a path out of the directory.
+        if name.contains('/') || name.contains('\\') || name.starts_with("..") {
+            continue;
+        }
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(e)),
+        }
+    }
+    Ok(())
+}
+
 /// Indexes the corpus roots of `request` into the index at `dir` (created when missing).
 pub fn index_corpus(
     dir: &Path,
@@ -244,7 +271,15 @@ pub fn index_corpus(
     mut on_event: impl FnMut(IndexEvent<'_>),
 ) -> Result<IndexReport> {
     let started = Instant::now();
-    let handle = DatelineIndex::open_or_create(dir)?;
+    let handle = match DatelineIndex::open_or_create(dir) {
+        // An index of another dateline schema cannot be reused: --rebuild replaces it. (It is not
+        // searchable by this version, so nothing usable is lost if the run is interrupted.)
+        Err(Error::SchemaVersion { .. }) if request.rebuild => {
+            remove_index_files(dir)?;
+            DatelineIndex::open_or_create(dir)?
+        }
+        other => other?,
+    };
     let mut meta = if request.rebuild {
         IndexMeta::default()
     } else {

@@ -33,6 +33,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 pub mod snippet;
+pub mod timeline;
 pub mod tokenizer;
 
 pub use error::{Error, Result};

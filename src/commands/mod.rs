@@ -5,6 +5,7 @@ mod index;
 mod info;
 mod search;
 mod show;
+mod timeline;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(args),
         Command::Search(args) => search::run(args),
         Command::Show(args) => show::run(args),
+        Command::Timeline(args) => timeline::run(args),
         Command::Info(args) => info::run(args),
         Command::Completions(args) => {
             let mut out = io::stdout().lock();
@@ -50,6 +52,26 @@ impl IndexLocation {
             None => (PathBuf::from(DEFAULT_INDEX), true),
         }
     }
+}
+
+/// Opens the index for reading; the default index is first built from `corpus/` when it is missing.
+pub fn open_engine(location: &IndexLocation) -> anyhow::Result<dateline::search::Engine> {
+    let (dir, is_default) = location.resolve();
+    if is_default && !dateline::schema::index_exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir()
+    {
+        eprintln!(
+            "dateline: no index at '{}' yet: building it from '{DEFAULT_CORPUS}/' first",
+            dir.display()
+        );
+        let request = dateline::indexer::IndexRequest {
+            roots: vec![PathBuf::from(DEFAULT_CORPUS)],
+            rebuild: false,
+            threads: index::default_threads(),
+        };
+        let report = index::build(&dir, &request, false)?;
+        eprintln!("{}", index::summary(&report));
+    }
+    Ok(dateline::search::Engine::open(&dir)?)
 }
 
 /// Colour on when asked, or automatically when writing to a terminal that accepts it.
@@ -88,9 +110,11 @@ pub fn describe(err: &anyhow::Error) -> String {
             "build it first with `dateline index CORPUS --index {}`",
             dir.display()
         ),
-        Error::SchemaVersion { .. } | Error::ForeignIndex(_) => {
-            "run `dateline index --rebuild` to rebuild it for this version".to_string()
-        }
+        Error::SchemaVersion { path, .. } => format!(
+            "run `dateline index CORPUS --rebuild --index {}` to rebuild it for this version",
+            path.display()
+        ),
+        Error::ForeignIndex(_) => "name another directory with --index".to_string(),
         Error::Locked(_) => "wait for the other `dateline index` run to finish".to_string(),
         Error::Corpus { .. } => "name a folder of article files".to_string(),
         Error::QuerySyntax { .. } => {

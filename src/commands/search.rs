@@ -2,21 +2,18 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use dateline::dates::parse_range;
-use dateline::indexer::IndexRequest;
 use dateline::output::{
     CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
     SearchSummary,
 };
 use dateline::query::MatchMode;
-use dateline::schema::index_exists;
-use dateline::search::{Engine, SearchRequest, SortOrder};
+use dateline::search::{SearchRequest, SortOrder};
 
-use super::{resolve_color, stdout_is_terminal, DEFAULT_CORPUS};
+use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
@@ -26,21 +23,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         args.until.as_deref(),
         args.on.as_deref(),
     )?;
-    let (dir, is_default) = args.location.resolve();
-    if is_default && !index_exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir() {
-        eprintln!(
-            "dateline: no index at '{}' yet: building it from '{DEFAULT_CORPUS}/' first",
-            dir.display()
-        );
-        let request = IndexRequest {
-            roots: vec![PathBuf::from(DEFAULT_CORPUS)],
-            rebuild: false,
-            threads: super::index::default_threads(),
-        };
-        let report = super::index::build(&dir, &request, false)?;
-        eprintln!("{}", super::index::summary(&report));
-    }
-    let engine = Engine::open(&dir)?;
+    let engine = super::open_engine(&args.location)?;
     let request = SearchRequest {
         query: query.clone(),
         dates,

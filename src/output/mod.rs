@@ -6,6 +6,7 @@ mod human;
 mod json;
 mod markdown;
 mod sanitize;
+mod timeline;
 
 use std::io::{self, Write};
 
@@ -17,6 +18,9 @@ pub use self::human::HumanPrinter;
 pub use self::json::{JsonPrinter, JsonlPrinter};
 pub use self::markdown::MarkdownPrinter;
 pub use self::sanitize::sanitize_for_terminal;
+pub use self::timeline::{
+    write_timeline_csv, write_timeline_json, write_timeline_plot, write_timeline_text, PlotFormat,
+};
 
 /// What a search printer is told before and after the hits.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -194,10 +194,19 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
     assert!(
-        err.contains("schema version 999") && err.contains("dateline index --rebuild"),
+        err.contains("schema version 999") && err.contains("--rebuild"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+    // Indexing into it without --rebuild is refused; --rebuild replaces it and keeps other files.
+    std::fs::write(env.index().join("README.md"), "notes").expect("write readme");
+    let corpus = env.corpus();
+    let corpus = corpus.to_str().expect("utf-8");
+    assert_eq!(code(&env.run(&["index", corpus])), 2);
+    let out = env.run(&["index", corpus, "--rebuild"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.search_json(&["zinc"]).total_passages, 1);
+    assert!(env.index().join("README.md").is_file());
 }
 
 #[test]

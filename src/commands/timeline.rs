@@ -1,0 +1,82 @@
+//! `dateline timeline`: counts per calendar bucket as a text chart, CSV or JSON, and a chart image.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use dateline::dates::parse_range;
+use dateline::output::{
+    write_timeline_csv, write_timeline_json, write_timeline_plot, write_timeline_text, PlotFormat,
+};
+use dateline::query::MatchMode;
+use dateline::timeline::{Bucketing, TimelineRequest};
+
+use super::{open_engine, resolve_color, stdout_is_terminal};
+use crate::cli::{ByArg, MatchArg, TimelineArgs, TimelineFormat};
+
+pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
+    let dates = parse_range(
+        args.since.as_deref(),
+        args.until.as_deref(),
+        args.on.as_deref(),
+    )?;
+    let plot_format = match &args.plot {
+        Some(path) => match PlotFormat::from_path(path) {
+            Some(f) => Some(f),
+            None => bail!(
+                "--plot '{}' must end in .svg or .png (hint: name the chart file chart.svg or chart.png)",
+                path.display()
+            ),
+        },
+        None => None,
+    };
+    let engine = open_engine(&args.location)?;
+    let request = TimelineRequest {
+        queries: args.queries.clone(),
+        dates,
+        by: args.by.map(|b| match b {
+            ByArg::Day => Bucketing::Day,
+            ByArg::Week => Bucketing::Week,
+            ByArg::Month => Bucketing::Month,
+            ByArg::Year => Bucketing::Year,
+        }),
+        match_mode: match args.match_mode {
+            MatchArg::All => MatchMode::All,
+            MatchArg::Any => MatchMode::Any,
+        },
+    };
+    let timeline = engine.timeline(&request)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        TimelineFormat::Text => {
+            let terminal = stdout_is_terminal();
+            let width = match args.width {
+                Some(w) => usize::from(w),
+                None if terminal => console::Term::stdout()
+                    .size_checked()
+                    .map_or(80, |(_, cols)| usize::from(cols)),
+                None => 80,
+            };
+            write_timeline_text(
+                &mut out,
+                &timeline,
+                width,
+                resolve_color(args.color, terminal),
+            )?;
+        }
+        TimelineFormat::Csv => write_timeline_csv(&mut out, &timeline)?,
+        TimelineFormat::Json => write_timeline_json(&mut out, &timeline)?,
+    }
+    out.flush()?;
+    if let (Some(path), Some(format)) = (&args.plot, plot_format) {
+        write_timeline_plot(path, format, &timeline)
+            .map_err(anyhow::Error::msg)
+            .with_context(|| format!("cannot write chart '{}'", path.display()))?;
+    }
+    let any_hit = timeline.series.iter().any(|s| s.total_articles() > 0);
+    Ok(if any_hit {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,355 @@
+//! Timeline printers: a text bar chart sized to the terminal, CSV, JSON, and a chart image (SVG or PNG)
+//! drawn with plotters.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use plotters::prelude::*;
+use plotters::style::Color as _;
+use serde::Serialize;
+
+use super::{sanitize_for_terminal, Color, DIM_ON, OFF};
+use crate::timeline::{Bucketing, Timeline};
+
+/// Colours of the series on a terminal, and the characters that tell them apart without colour.
+const SERIES_ANSI: [&str; 6] = [
+    "\x1b[36m", "\x1b[35m", "\x1b[33m", "\x1b[32m", "\x1b[34m", "\x1b[31m",
+];
+const SERIES_GLYPHS: [char; 6] = ['#', '=', '*', '+', '@', '%'];
+/// The same series colours for charts.
+const SERIES_RGB: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(255, 127, 14),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+];
+
+fn by_name(by: Bucketing) -> &'static str {
+    match by {
+        Bucketing::Day => "day",
+        Bucketing::Week => "week",
+        Bucketing::Month => "month",
+        Bucketing::Year => "year",
+    }
+}
+
+/// The span of a timeline as `first .. last` bucket labels.
+fn span(t: &Timeline) -> Option<(String, String)> {
+    let buckets = &t.series.first()?.buckets;
+    Some((
+        buckets.first()?.label.clone(),
+        buckets.last()?.label.clone(),
+    ))
+}
+
+/// A horizontal bar chart: one row per bucket, the series side by side, articles as bars with their
+/// count, within `width` columns.
+pub fn write_timeline_text(
+    w: &mut dyn Write,
+    t: &Timeline,
+    width: usize,
+    color: Color,
+) -> io::Result<()> {
+    let chosen = if t.by_chosen {
+        " (chosen from the span)"
+    } else {
+        ""
+    };
+    match span(t) {
+        Some((a, b)) => writeln!(w, "Articles per {}{chosen}, {a} to {b}", by_name(t.by))?,
+        None => writeln!(w, "No dated matches.")?,
+    }
+    let n = t.series.len().max(1);
+    let legend: Vec<String> = t
+        .series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let query = sanitize_for_terminal(&s.query);
+            match color {
+                Color::Always => format!("{}█{OFF} {query}", SERIES_ANSI[i % 6]),
+                Color::Never => format!("{} {query}", SERIES_GLYPHS[i % 6]),
+            }
+        })
+        .collect();
+    writeln!(w, "{}", legend.join("   "))?;
+    let buckets = t.series.first().map(|s| s.buckets.len()).unwrap_or(0);
+    let label_width = t
+        .series
+        .first()
+        .and_then(|s| s.buckets.first())
+        .map_or(4, |b| b.label.len());
+    let max = t
+        .series
+        .iter()
+        .flat_map(|s| s.buckets.iter().map(|b| b.articles))
+        .max()
+        .unwrap_or(0);
+    let digits = max.max(1).to_string().len();
+    let column = (width.saturating_sub(label_width + 1) / n).max(digits + 3);
+    let bar_room = column - digits - 2;
+    for row in 0..buckets {
+        let label = &t.series[0].buckets[row].label;
+        let mut line = format!("{label:<label_width$} ");
+        for (i, s) in t.series.iter().enumerate() {
+            let count = s.buckets[row].articles;
+            let len = if max == 0 {
+                0
+            } else {
+                (count as usize * bar_room).div_ceil(max as usize)
+            };
+            let bar: String = match color {
+                Color::Always => "█".repeat(len),
+                Color::Never => SERIES_GLYPHS[i % 6].to_string().repeat(len),
+            };
+            let cell = format!(
+                "{bar} {count:>digits$}",
+                digits = if len == 0 { digits } else { 0 }
+            );
+            let pad = column.saturating_sub(
+                len + 1
+                    + count
+                        .to_string()
+                        .len()
+                        .max(if len == 0 { digits } else { 0 }),
+            );
+            match color {
+                Color::Always => line.push_str(&format!(
+                    "{}{cell}{OFF}{}",
+                    SERIES_ANSI[i % 6],
+                    " ".repeat(pad)
+                )),
+                Color::Never => line.push_str(&format!("{cell}{}", " ".repeat(pad))),
+            }
+        }
+        writeln!(w, "{}", line.trim_end())?;
+    }
+    let undated: Vec<String> = t
+        .series
+        .iter()
+        .map(|s| format!("{} {}", sanitize_for_terminal(&s.query), s.undated_articles))
+        .collect();
+    let line = format!(
+        "undated articles (not in any bucket): {}",
+        undated.join(", ")
+    );
+    match color {
+        Color::Always => writeln!(w, "{DIM_ON}{line}{OFF}"),
+        Color::Never => writeln!(w, "{line}"),
+    }
+}
+
+/// `bucket,series,articles,passages` rows, bucket by bucket.
+pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        bucket: &'a str,
+        series: std::borrow::Cow<'a, str>,
+        articles: u64,
+        passages: u64,
+    }
+    let mut out = csv::Writer::from_writer(w);
+    let rows = t.series.first().map(|s| s.buckets.len()).unwrap_or(0);
+    let mut result = Ok(());
+    if rows == 0 {
+        result = out.write_record(["bucket", "series", "articles", "passages"]);
+    }
+    for row in 0..rows {
+        for s in &t.series {
+            let b = &s.buckets[row];
+            result = result.and_then(|_| {
+                out.serialize(Row {
+                    bucket: &b.label,
+                    series: super::csv::defuse(&s.query),
+                    articles: b.articles,
+                    passages: b.passages,
+                })
+            });
+        }
+    }
+    result.map_err(|e| io::Error::other(e.to_string()))?;
+    out.flush()
+}
+
+/// `{"by", "series": [{"query", "buckets": [{"start", "end", "articles", "passages"}], "undated"}]}`.
+pub fn write_timeline_json(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct WireBucket {
+        start: String,
+        end: String,
+        label: String,
+        articles: u64,
+        passages: u64,
+    }
+    #[derive(Serialize)]
+    struct WireSeries<'a> {
+        query: &'a str,
+        buckets: Vec<WireBucket>,
+        /// Undated matching articles.
+        undated: u64,
+        undated_passages: u64,
+    }
+    #[derive(Serialize)]
+    struct Wire<'a> {
+        by: Bucketing,
+        series: Vec<WireSeries<'a>>,
+    }
+    let wire = Wire {
+        by: t.by,
+        series: t
+            .series
+            .iter()
+            .map(|s| WireSeries {
+                query: &s.query,
+                buckets: s
+                    .buckets
+                    .iter()
+                    .map(|b| WireBucket {
+                        start: b.start.to_string(),
+                        end: b.end.to_string(),
+                        label: b.label.clone(),
+                        articles: b.articles,
+                        passages: b.passages,
+                    })
+                    .collect(),
+                undated: s.undated_articles,
+                undated_passages: s.undated_passages,
+            })
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &wire)?;
+    writeln!(w)
+}
+
+/// The image format of a chart, from the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlotFormat {
+    Svg,
+    Png,
+}
+
+impl PlotFormat {
+    pub fn from_path(path: &Path) -> Option<PlotFormat> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "svg" => Some(PlotFormat::Svg),
+            "png" => Some(PlotFormat::Png),
+            _ => None,
+        }
+    }
+}
+
+const PLOT_SIZE: (u32, u32) = (1200, 600);
+
+/// Draws the timeline as a line chart, one line per series, to an SVG or PNG file.
+pub fn write_timeline_plot(path: &Path, format: PlotFormat, t: &Timeline) -> Result<(), String> {
+    match format {
+        PlotFormat::Svg => draw(SVGBackend::new(path, PLOT_SIZE).into_drawing_area(), t),
+        PlotFormat::Png => draw(BitMapBackend::new(path, PLOT_SIZE).into_drawing_area(), t),
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    t: &Timeline,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let labels: Vec<String> = t
+        .series
+        .first()
+        .map(|s| s.buckets.iter().map(|b| b.label.clone()).collect())
+        .unwrap_or_default();
+    let n = labels.len().max(1);
+    let max = t
+        .series
+        .iter()
+        .flat_map(|s| s.buckets.iter().map(|b| b.articles))
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let queries: Vec<String> = t
+        .series
+        .iter()
+        .map(|s| match s.query.starts_with('"') {
+            true => s.query.clone(),
+            false => format!("“{}”", s.query),
+        })
+        .collect();
+    let range = match span(t) {
+        Some((a, b)) if a == b => format!(", {a}"),
+        Some((a, b)) => format!(", {a} to {b}"),
+        None => String::new(),
+    };
+    let title = format!(
+        "Articles per {}: {}{range}",
+        by_name(t.by),
+        queries.join(" vs ")
+    );
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 24))
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..(max as f64 * 1.1))
+        .map_err(err)?;
+    let label_of = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        labels.get(i as usize).cloned().unwrap_or_default()
+    };
+    chart
+        .configure_mesh()
+        .x_labels(n.min(12))
+        .x_label_formatter(&label_of)
+        .y_labels(10)
+        .y_label_formatter(&|v: &f64| {
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                String::new()
+            }
+        })
+        .light_line_style(RGBAColor(0, 0, 0, 0.0))
+        .y_desc("articles")
+        .x_desc(by_name(t.by))
+        .label_style(("sans-serif", 14))
+        .draw()
+        .map_err(err)?;
+    for (i, s) in t.series.iter().enumerate() {
+        let color = SERIES_RGB[i % SERIES_RGB.len()];
+        let points: Vec<(f64, f64)> = s
+            .buckets
+            .iter()
+            .enumerate()
+            .map(|(x, b)| (x as f64, b.articles as f64))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
+            .map_err(err)?
+            .label(s.query.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+            });
+        if points.len() <= 120 {
+            chart
+                .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                .map_err(err)?;
+        }
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(("sans-serif", 16))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)
+}

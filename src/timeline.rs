@@ -1,0 +1,378 @@
+//! Timelines: how many articles and passages match a query per calendar day, ISO week, month or year.
+//!
+//! tantivy's date histogram only knows fixed intervals, so matches are counted per day by a collector
+//! that reads the date and article fast fields (no scoring, no stored text), and days are then folded
+//! into calendar buckets here. An article has one date, so it falls in exactly one bucket.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+use time::{Date, Duration, Month};
+
+use crate::dates::DateRange;
+use crate::error::Result;
+use crate::query::{compile, MatchMode, QueryOptions};
+use crate::schema::names;
+use crate::search::{date_filter, Engine};
+
+/// The size of a bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucketing {
+    Day,
+    /// ISO weeks, Monday to Sunday.
+    Week,
+    Month,
+    Year,
+}
+
+impl Bucketing {
+    /// The first day of the bucket holding `d`.
+    pub fn start_of(self, d: Date) -> Date {
+        match self {
+            Bucketing::Day => d,
+            Bucketing::Week => d - Duration::days(i64::from(d.weekday().number_days_from_monday())),
+            Bucketing::Month => d.replace_day(1).unwrap_or(d),
+            Bucketing::Year => Date::from_calendar_date(d.year(), Month::January, 1).unwrap_or(d),
+        }
+    }
+
+    /// The first day of the bucket after the one starting at `start`; `None` past the calendar's end.
+    pub fn next(self, start: Date) -> Option<Date> {
+        match self {
+            Bucketing::Day => start.next_day(),
+            Bucketing::Week => start.checked_add(Duration::days(7)),
+            Bucketing::Month => {
+                let (y, m) = match start.month() {
+                    Month::December => (start.year() + 1, Month::January),
+                    m => (start.year(), m.next()),
+                };
+                Date::from_calendar_date(y, m, 1).ok()
+            }
+            Bucketing::Year => Date::from_calendar_date(start.year() + 1, Month::January, 1).ok(),
+        }
+    }
+
+    /// The bucket's label: `YYYY-MM-DD`, `YYYY-Www` (ISO week year), `YYYY-MM` or `YYYY`.
+    pub fn label(self, start: Date) -> String {
+        match self {
+            Bucketing::Day => start.to_string(),
+            Bucketing::Week => {
+                let (year, week, _) = start.to_iso_week_date();
+                format!("{year:04}-W{week:02}")
+            }
+            Bucketing::Month => format!("{:04}-{:02}", start.year(), u8::from(start.month())),
+            Bucketing::Year => format!("{:04}", start.year()),
+        }
+    }
+
+    /// The finest bucketing that gives at most 60 buckets over `first..=last` (years when none does).
+    pub fn for_span(first: Date, last: Date) -> Bucketing {
+        for b in [Bucketing::Day, Bucketing::Week, Bucketing::Month] {
+            if bucket_count(b, first, last) <= 60 {
+                return b;
+            }
+        }
+        Bucketing::Year
+    }
+}
+
+fn bucket_count(b: Bucketing, first: Date, last: Date) -> usize {
+    let mut n = 0;
+    let mut at = Some(b.start_of(first));
+    while let Some(start) = at {
+        if start > last || n > 60 {
+            break;
+        }
+        n += 1;
+        at = b.next(start);
+    }
+    n
+}
+
+/// What to count.
+#[derive(Debug, Clone)]
+pub struct TimelineRequest {
+    /// One series per query.
+    pub queries: Vec<String>,
+    pub dates: DateRange,
+    /// `None`: chosen from the span.
+    pub by: Option<Bucketing>,
+    pub match_mode: MatchMode,
+}
+
+/// One calendar bucket of a series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    pub start: Date,
+    /// Last day of the bucket (inclusive).
+    pub end: Date,
+    pub label: String,
+    pub articles: u64,
+    pub passages: u64,
+}
+
+/// The counts of one query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Series {
+    pub query: String,
+    pub buckets: Vec<Bucket>,
+    /// Matching articles without a date (never inside a date range).
+    pub undated_articles: u64,
+    pub undated_passages: u64,
+}
+
+impl Series {
+    pub fn total_articles(&self) -> u64 {
+        self.buckets.iter().map(|b| b.articles).sum::<u64>() + self.undated_articles
+    }
+}
+
+/// A timeline of one or more series over the same buckets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub by: Bucketing,
+    /// Whether `by` was chosen from the span rather than asked for.
+    pub by_chosen: bool,
+    pub series: Vec<Series>,
+}
+
+/// Per-day counts of one query: day number -> (articles, passages); `None` is undated.
+type DayCounts = BTreeMap<Option<i32>, (u64, u64)>;
+
+impl Engine {
+    /// Counts the matches of each query per bucket.
+    pub fn timeline(&self, request: &TimelineRequest) -> Result<Timeline> {
+        let fields = *self.fields();
+        let searcher = self.searcher();
+        let options = QueryOptions {
+            match_mode: request.match_mode,
+            ..QueryOptions::default()
+        };
+        let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
+        for q in &request.queries {
+            let compiled = compile(q, &fields, options)?;
+            let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {
+                Some(filter) => Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, compiled.query),
+                    (Occur::Must, filter),
+                ])),
+                None => compiled.query,
+            };
+            per_query.push(searcher.search(query.as_ref(), &DayCollector)?);
+        }
+        let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
+        let (lo, hi) = (dated.clone().min(), dated.max());
+        let first = request.dates.since.or(lo.and_then(day_to_date));
+        let last = request.dates.until.or(hi.and_then(day_to_date));
+        let (by, by_chosen) = match (request.by, first, last) {
+            (Some(b), _, _) => (b, false),
+            (None, Some(f), Some(l)) => (Bucketing::for_span(f, l), true),
+            (None, _, _) => (Bucketing::Month, true),
+        };
+        let starts = match (first, last) {
+            (Some(f), Some(l)) => bucket_starts(by, f, l),
+            _ => Vec::new(),
+        };
+        let series = request
+            .queries
+            .iter()
+            .zip(per_query)
+            .map(|(q, counts)| make_series(q, by, &starts, &counts))
+            .collect();
+        Ok(Timeline {
+            by,
+            by_chosen,
+            series,
+        })
+    }
+}
+
+fn bucket_starts(by: Bucketing, first: Date, last: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut at = Some(by.start_of(first));
+    while let Some(start) = at {
+        if start > last {
+            break;
+        }
+        out.push(start);
+        at = by.next(start);
+    }
+    out
+}
+
+fn make_series(query: &str, by: Bucketing, starts: &[Date], counts: &DayCounts) -> Series {
+    let mut buckets: Vec<Bucket> = starts
+        .iter()
+        .map(|&start| {
+            let end = by
+                .next(start)
+                .and_then(|n| n.previous_day())
+                .unwrap_or(Date::MAX);
+            Bucket {
+                start,
+                end,
+                label: by.label(start),
+                articles: 0,
+                passages: 0,
+            }
+        })
+        .collect();
+    let index: HashMap<Date, usize> = starts.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+    let (mut undated_articles, mut undated_passages) = (0, 0);
+    for (day, &(articles, passages)) in counts {
+        match day.and_then(|d| day_to_date(d)) {
+            Some(date) => {
+                if let Some(&i) = index.get(&by.start_of(date)) {
+                    buckets[i].articles += articles;
+                    buckets[i].passages += passages;
+                }
+            }
+            None => {
+                undated_articles += articles;
+                undated_passages += passages;
+            }
+        }
+    }
+    Series {
+        query: query.to_string(),
+        buckets,
+        undated_articles,
+        undated_passages,
+    }
+}
+
+const SECS_PER_DAY: i64 = 86_400;
+
+fn day_to_date(day: i32) -> Option<Date> {
+    let secs = i64::from(day) * SECS_PER_DAY;
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .map(|t| t.date())
+}
+
+/// Counts matching passages and distinct articles per day, without scores.
+struct DayCollector;
+
+struct SegmentDays {
+    dates: Column<DateTime>,
+    articles: Option<StrColumn>,
+    /// day -> passages
+    passages: HashMap<Option<i32>, u64>,
+    /// article ordinal -> its day (an article has one date)
+    article_days: HashMap<u64, Option<i32>>,
+}
+
+impl Collector for DayCollector {
+    type Fruit = DayCounts;
+    type Child = SegmentDays;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentDays> {
+        let ff = reader.fast_fields();
+        Ok(SegmentDays {
+            dates: ff.date(names::DATE)?,
+            articles: ff.str(names::ARTICLE)?,
+            passages: HashMap::new(),
+            article_days: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<DayCounts>) -> tantivy::Result<DayCounts> {
+        // Articles never span segments (each is written as one group), so counts add up.
+        let mut out = DayCounts::new();
+        for fruit in fruits {
+            for (day, (a, p)) in fruit {
+                let e = out.entry(day).or_insert((0, 0));
+                e.0 += a;
+                e.1 += p;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentDays {
+    type Fruit = DayCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let day = self
+            .dates
+            .first(doc)
+            .map(|d| d.into_timestamp_secs().div_euclid(SECS_PER_DAY) as i32);
+        *self.passages.entry(day).or_insert(0) += 1;
+        if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
+            self.article_days.insert(ord, day);
+        }
+    }
+
+    fn harvest(self) -> DayCounts {
+        let mut out = DayCounts::new();
+        for (day, passages) in self.passages {
+            out.entry(day).or_insert((0, 0)).1 += passages;
+        }
+        for day in self.article_days.into_values() {
+            out.entry(day).or_insert((0, 0)).0 += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn buckets_follow_the_calendar() {
+        assert_eq!(
+            Bucketing::Month.start_of(date!(2024 - 01 - 31)),
+            date!(2024 - 01 - 01)
+        );
+        assert_eq!(
+            Bucketing::Month.next(date!(2023 - 12 - 01)),
+            Some(date!(2024 - 01 - 01))
+        );
+        assert_eq!(
+            Bucketing::Week.start_of(date!(2024 - 01 - 07)),
+            date!(2024 - 01 - 01)
+        );
+        // ISO week 1 of 2021 starts on Monday 2021-01-04; 2021-01-01 belongs to 2020-W53.
+        let w = Bucketing::Week.start_of(date!(2021 - 01 - 01));
+        assert_eq!(w, date!(2020 - 12 - 28));
+        assert_eq!(Bucketing::Week.label(w), "2020-W53");
+        assert_eq!(Bucketing::Year.label(date!(2023 - 05 - 06)), "2023");
+        assert_eq!(Bucketing::Month.label(date!(2023 - 05 - 01)), "2023-05");
+    }
+
+    #[test]
+    fn default_bucketing_keeps_the_count_small() {
+        assert_eq!(
+            Bucketing::for_span(date!(2023 - 07 - 01), date!(2023 - 08 - 15)),
+            Bucketing::Day
+        );
+        assert_eq!(
+            Bucketing::for_span(date!(2023 - 01 - 01), date!(2023 - 12 - 31)),
+            Bucketing::Week
+        );
+        assert_eq!(
+            Bucketing::for_span(date!(2019 - 01 - 01), date!(2023 - 12 - 31)),
+            Bucketing::Month
+        );
+        assert_eq!(
+            Bucketing::for_span(date!(1987 - 01 - 01), date!(2026 - 10 - 31)),
+            Bucketing::Year
+        );
+    }
+}
