@@ -225,7 +225,7 @@ fn make_series(query: &str, by: Bucketing, starts: &[Date], counts: &DayCounts) 
     let index: HashMap<Date, usize> = starts.iter().enumerate().map(|(i, d)| (*d, i)).collect();
     let (mut undated_articles, mut undated_passages) = (0, 0);
     for (day, &(articles, passages)) in counts {
-        match day.and_then(|d| day_to_date(d)) {
+        match day.and_then(day_to_date) {
             Some(date) => {
                 if let Some(&i) = index.get(&by.start_of(date)) {
                     buckets[i].articles += articles;
