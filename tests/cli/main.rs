@@ -6,4 +6,5 @@ mod index;
 mod reuters;
 mod search;
 mod show_info;
+mod timeline;
 mod util;

@@ -148,3 +148,52 @@ fn misspelled_names_find_the_articles_of_the_name_with_exact_matches_first() {
         );
     }
 }
+
+#[test]
+fn reagan_per_day_equals_a_brute_force_count() {
+    let corpus = shared().join("corpora/reuters-dev/articles");
+    if !corpus.is_dir() {
+        println!(
+            "note: {} not found; skipping the real-corpus timeline test",
+            corpus.display()
+        );
+        return;
+    }
+    let env = Env::new();
+    let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut want: std::collections::BTreeMap<String, u64> = Default::default();
+    for entry in walkdir::WalkDir::new(&corpus)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("article");
+        let date = text
+            .trim_start()
+            .strip_prefix("date ")
+            .map(|r| r[..10].to_string())
+            .expect("dated");
+        if words_of(&text).iter().any(|w| w == "reagan") {
+            *want.entry(date).or_insert(0) += 1;
+        }
+    }
+    let out = env.run(&["timeline", "\"Reagan\"", "--by", "day", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let got: std::collections::BTreeMap<String, u64> = v["series"][0]["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .filter(|b| b["articles"].as_u64() != Some(0))
+        .map(|b| {
+            (
+                b["label"].as_str().expect("label").to_string(),
+                b["articles"].as_u64().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
