@@ -11,7 +11,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use dateline::dates::parse_range;
+use dateline::dates::{parse_range, DateRange};
+use dateline::output::{JsonlPrinter, SearchPrinter};
+use dateline::query::MatchMode;
+use dateline::timeline::{Bucketing, TimelineRequest};
 use dateline::indexer::{index_corpus, IndexRequest};
 use dateline::schema::index_exists;
 use dateline::search::{Engine, SearchRequest};
@@ -104,7 +107,8 @@ fn bench_indexing(c: &mut Criterion) {
     group.finish();
 }
 
-fn bench_queries(c: &mut Criterion) {
+/// The index of the bench corpus, built once into `target/bench-index-<MB>mb`.
+fn engine() -> Engine {
     let (dir, _) = corpus();
     let name = dir
         .file_name()
@@ -119,7 +123,42 @@ fn bench_queries(c: &mut Criterion) {
         };
         index_corpus(&index_dir, &request, |_| {}).expect("index");
     }
-    let engine = Engine::open(&index_dir).expect("open index");
+    Engine::open(&index_dir).expect("open index")
+}
+
+/// A month timeline of a common word against exporting every passage of it (what a timeline would
+/// cost if done through `search --all`).
+fn bench_timeline(c: &mut Criterion) {
+    let engine = engine();
+    let mut group = c.benchmark_group("timeline_vs_export");
+    group.sample_size(10);
+    let timeline = TimelineRequest {
+        queries: vec!["oil".to_string()],
+        dates: DateRange::default(),
+        by: Some(Bucketing::Month),
+        match_mode: MatchMode::All,
+    };
+    group.bench_function("timeline oil by month", |b| {
+        b.iter(|| engine.timeline(&timeline).expect("timeline"))
+    });
+    group.bench_function("search oil --all --per-article 0 as jsonl", |b| {
+        b.iter(|| {
+            let mut request = SearchRequest::new("oil");
+            request.limit = None;
+            request.per_article = 0;
+            let results = engine.search(&request).expect("search");
+            let mut printer = JsonlPrinter::new(std::io::sink());
+            for hit in results.hits() {
+                printer.hit(&hit.expect("hit")).expect("write");
+            }
+            results.len()
+        })
+    });
+    group.finish();
+}
+
+fn bench_queries(c: &mut Criterion) {
+    let engine = engine();
     let ranges = [
         ("all dates", parse_range(None, None, None)),
         ("one month", parse_range(None, None, Some("1996-05"))),
@@ -143,5 +182,5 @@ fn bench_queries(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_indexing, bench_queries);
+criterion_group!(benches, bench_indexing, bench_queries, bench_timeline);
 criterion_main!(benches);
