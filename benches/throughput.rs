@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use dateline::dates::{parse_range, DateRange};
+use dateline::indexer::{index_corpus, IndexRequest};
 use dateline::output::{JsonlPrinter, SearchPrinter};
 use dateline::query::MatchMode;
-use dateline::timeline::{Bucketing, TimelineRequest};
-use dateline::indexer::{index_corpus, IndexRequest};
 use dateline::schema::index_exists;
 use dateline::search::{Engine, SearchRequest};
+use dateline::timeline::{Bucketing, TimelineRequest};
 
 /// A fixed mixed query set: names, topics, phrases, OR queries.
 const QUERIES: &[&str] = &[

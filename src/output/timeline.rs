@@ -104,17 +104,8 @@ pub fn write_timeline_text(
                 Color::Always => "█".repeat(len),
                 Color::Never => SERIES_GLYPHS[i % 6].to_string().repeat(len),
             };
-            let cell = format!(
-                "{bar} {count:>digits$}",
-                digits = if len == 0 { digits } else { 0 }
-            );
-            let pad = column.saturating_sub(
-                len + 1
-                    + count
-                        .to_string()
-                        .len()
-                        .max(if len == 0 { digits } else { 0 }),
-            );
+            let cell = format!("{bar} {count}");
+            let pad = column.saturating_sub(len + 1 + count.to_string().len());
             match color {
                 Color::Always => line.push_str(&format!(
                     "{}{cell}{OFF}{}",
