@@ -49,6 +49,20 @@ pub struct IndexLocation {
     pub index: Option<PathBuf>,
 }
 
+/// The date filter, shared by `search` and `timeline`.
+#[derive(Debug, Args)]
+pub struct DateArgs {
+    /// Only matches dated on or after this day, month or year (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only matches dated on or before this day, month or year (inclusive: 2023-07 ends on July 31).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only matches dated within this day, month or year.
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 The first corpus folder of an index gives plain ids (paths below the folder, e.g. 1987-03/12.txt);
@@ -93,15 +107,8 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Only passages dated on or after this day, month or year.
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only passages dated on or before this day, month or year (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-    /// Only passages dated within this day, month or year.
-    #[arg(long, value_name = "DATE")]
-    pub on: Option<String>,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// Number of hits to print.
     #[arg(
         short = 'n',
@@ -156,15 +163,8 @@ pub struct TimelineArgs {
     /// Bucket size [default: chosen so that there are at most about 60 buckets].
     #[arg(long, value_enum)]
     pub by: Option<ByArg>,
-    /// Only articles dated on or after this day, month or year.
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only articles dated on or before this day, month or year (inclusive).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-    /// Only articles dated within this day, month or year.
-    #[arg(long, value_name = "DATE")]
-    pub on: Option<String>,
+    #[command(flatten)]
+    pub dates: DateArgs,
     /// Whether every word must match, or any.
     #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
     pub match_mode: MatchArg,

@@ -15,7 +15,7 @@ use clap::CommandFactory;
 use dateline::output::Color;
 use dateline::Error;
 
-use crate::cli::{Cli, ColorArg, Command, IndexLocation};
+use crate::cli::{Cli, ColorArg, Command, DateArgs, IndexLocation};
 
 /// The index directory used when neither `--index` nor `DATELINE_INDEX` is given.
 pub const DEFAULT_INDEX: &str = "index";
@@ -51,6 +51,17 @@ impl IndexLocation {
             Some(p) => (p.clone(), false),
             None => (PathBuf::from(DEFAULT_INDEX), true),
         }
+    }
+}
+
+impl DateArgs {
+    /// The date range the flags name; errors name the flag and the value.
+    pub fn range(&self) -> dateline::Result<dateline::dates::DateRange> {
+        dateline::dates::parse_range(
+            self.since.as_deref(),
+            self.until.as_deref(),
+            self.on.as_deref(),
+        )
     }
 }
 

@@ -5,7 +5,6 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use dateline::dates::parse_range;
 use dateline::output::{
     CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
     SearchSummary,
@@ -18,11 +17,7 @@ use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let query = args.query.join(" ");
-    let dates = parse_range(
-        args.since.as_deref(),
-        args.until.as_deref(),
-        args.on.as_deref(),
-    )?;
+    let dates = args.dates.range()?;
     let engine = super::open_engine(&args.location)?;
     let request = SearchRequest {
         query: query.clone(),

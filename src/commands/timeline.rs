@@ -4,7 +4,6 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use dateline::dates::parse_range;
 use dateline::output::{
     write_timeline_csv, write_timeline_json, write_timeline_plot, write_timeline_text, PlotFormat,
 };
@@ -15,11 +14,7 @@ use super::{open_engine, resolve_color, stdout_is_terminal};
 use crate::cli::{ByArg, MatchArg, TimelineArgs, TimelineFormat};
 
 pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
-    let dates = parse_range(
-        args.since.as_deref(),
-        args.until.as_deref(),
-        args.on.as_deref(),
-    )?;
+    let dates = args.dates.range()?;
     let plot_format = match &args.plot {
         Some(path) => match PlotFormat::from_path(path) {
             Some(f) => Some(f),

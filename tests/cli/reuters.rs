@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::util::{code, stderr, stdout, Env};
 
@@ -10,20 +11,39 @@ fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
 }
 
+fn reuters_articles() -> PathBuf {
+    shared().join("corpora/reuters-dev/articles")
+}
+
+/// The Reuters dev archive indexed once for all tests of this module; `None` (after a printed note)
+/// when `../shared` does not hold it.
+fn reuters(test: &str) -> Option<&'static Env> {
+    static INDEX: OnceLock<Option<Env>> = OnceLock::new();
+    let env = INDEX.get_or_init(|| {
+        let corpus = reuters_articles();
+        if !corpus.is_dir() || !shared().join("eval/dev-names.tsv").is_file() {
+            return None;
+        }
+        let env = Env::new();
+        let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        Some(env)
+    });
+    if env.is_none() {
+        println!(
+            "note: {} not found; skipping {test}",
+            reuters_articles().display()
+        );
+    }
+    env.as_ref()
+}
+
 #[test]
 fn names_find_exactly_the_listed_articles() {
-    let corpus = shared().join("corpora/reuters-dev/articles");
-    let names = shared().join("eval/dev-names.tsv");
-    if !corpus.is_dir() || !names.is_file() {
-        println!(
-            "note: {} not found; skipping the real-corpus name test",
-            corpus.display()
-        );
+    let Some(env) = reuters("the real-corpus name test") else {
         return;
-    }
-    let env = Env::new();
-    let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    };
+    let names = shared().join("eval/dev-names.tsv");
     assert_eq!(env.info()["articles"], 10051);
 
     let table = std::fs::read_to_string(&names).expect("dev-names.tsv");
@@ -90,18 +110,10 @@ fn words_of(text: &str) -> Vec<String> {
 
 #[test]
 fn misspelled_names_find_the_articles_of_the_name_with_exact_matches_first() {
-    let corpus = shared().join("corpora/reuters-dev/articles");
-    let names = shared().join("eval/dev-names.tsv");
-    if !corpus.is_dir() || !names.is_file() {
-        println!(
-            "note: {} not found; skipping the fuzzy name test",
-            corpus.display()
-        );
+    let Some(env) = reuters("the fuzzy name test") else {
         return;
-    }
-    let env = Env::new();
-    let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    };
+    let names = shared().join("eval/dev-names.tsv");
     let table = std::fs::read_to_string(&names).expect("dev-names.tsv");
     let mut distinct: Vec<&str> = table
         .lines()
@@ -151,17 +163,10 @@ fn misspelled_names_find_the_articles_of_the_name_with_exact_matches_first() {
 
 #[test]
 fn reagan_per_day_equals_a_brute_force_count() {
-    let corpus = shared().join("corpora/reuters-dev/articles");
-    if !corpus.is_dir() {
-        println!(
-            "note: {} not found; skipping the real-corpus timeline test",
-            corpus.display()
-        );
+    let Some(env) = reuters("the real-corpus timeline test") else {
         return;
-    }
-    let env = Env::new();
-    let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    };
+    let corpus = reuters_articles();
     let mut want: std::collections::BTreeMap<String, u64> = Default::default();
     for entry in walkdir::WalkDir::new(&corpus)
         .into_iter()
