@@ -10,10 +10,12 @@ Examples:
   dateline search Niger                          top passages about Niger
   dateline search '\"Bazoum\"' --since 2023-07     the exact word, from July 2023 on
   dateline search 'coup OR junta' --on 2023 --format csv --output coup.csv
-  dateline show 2023/niger-coup.txt --highlight Tchiani
+  dateline timeline Wagner Bazoum --by month --plot niger.svg
+  dateline show 2023/2023-07-28-tchiani-named-leader.txt --highlight Tchiani
   dateline info
 
-Exit status: 0 when something was found or done, 1 when a search found nothing, 2 on an error.";
+Exit status: 0 when something was found or done, 1 when a search or timeline found nothing,
+2 on an error.";
 
 /// Full-text search for news archives: index article folders, search passages by relevance and date.
 #[derive(Debug, Parser)]
