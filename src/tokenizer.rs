@@ -27,25 +27,26 @@ impl Tokenizer for HyphenTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> HyphenTokenStream<'a> {
         self.tokens.clear();
-        let mut words: Vec<Token> = Vec::new();
+        // Index of the previous word in `tokens` (joined tokens are not words).
+        let mut previous: Option<usize> = None;
         let mut stream = self.inner.token_stream(text);
-        while let Some(t) = stream.next() {
-            words.push(t.clone());
-        }
-        for (i, word) in words.iter().enumerate() {
-            self.tokens.push(word.clone());
-            if let Some(next) = words.get(i + 1) {
-                let between = text.get(word.offset_to..next.offset_from).unwrap_or("");
-                if HYPHENS.contains(&between) {
-                    self.tokens.push(Token {
-                        offset_from: word.offset_from,
-                        offset_to: next.offset_to,
-                        position: word.position,
-                        text: format!("{}{}", word.text, next.text),
+        while stream.advance() {
+            let word = stream.token().clone();
+            if let Some(p) = previous {
+                let prev = &self.tokens[p];
+                if HYPHENS.contains(&text.get(prev.offset_to..word.offset_from).unwrap_or("")) {
+                    let joined = Token {
+                        offset_from: prev.offset_from,
+                        offset_to: word.offset_to,
+                        position: prev.position,
+                        text: format!("{}{}", prev.text, word.text),
                         position_length: 2,
-                    });
+                    };
+                    self.tokens.push(joined);
                 }
             }
+            previous = Some(self.tokens.len());
+            self.tokens.push(word);
         }
         HyphenTokenStream {
             tokens: &mut self.tokens,
