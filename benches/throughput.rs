@@ -99,6 +99,7 @@ fn bench_indexing(c: &mut Criterion) {
                     roots: vec![dir.clone()],
                     rebuild: false,
                     threads: threads(),
+                    keep_missing: false,
                 };
                 index_corpus(target.path(), &request, |_| {}).expect("index")
             })
@@ -120,6 +121,7 @@ fn engine() -> Engine {
             roots: vec![dir.clone()],
             rebuild: false,
             threads: threads(),
+            keep_missing: false,
         };
         index_corpus(&index_dir, &request, |_| {}).expect("index");
     }

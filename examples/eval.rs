@@ -262,6 +262,7 @@ fn main() -> Result<()> {
                 .map(|n| n.get())
                 .unwrap_or(2)
                 .min(8),
+            keep_missing: false,
         };
         index_corpus(&args.index, &request, |_| {})?;
     }

@@ -69,7 +69,10 @@ pub struct DateArgs {
 #[command(after_long_help = "\
 The first corpus folder of an index gives plain ids (paths below the folder, e.g. 1987-03/12.txt);
 each further folder gives ids prefixed with its folder name and a colon (e.g. wires:2023/07/x.txt).
-The index remembers the folders, so ids stay the same on every run.")]
+The index remembers the folders, so ids stay the same on every run.
+
+Indexing is incremental: only new and changed files are read again (size and modification time first,
+then a content hash), and articles whose files are gone are removed unless --keep-missing is given.")]
 pub struct IndexArgs {
     /// Corpus folders to index.
     #[arg(value_name = "CORPUS", default_value = "corpus")]
@@ -79,6 +82,9 @@ pub struct IndexArgs {
     /// Start from an empty index (the old one stays searchable until the new one is committed).
     #[arg(long)]
     pub rebuild: bool,
+    /// Keep the articles of files that are gone from the corpus (by default they are removed).
+    #[arg(long)]
+    pub keep_missing: bool,
     /// Parser threads and index writer threads [default: number of cores, at most 8].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,

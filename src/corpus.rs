@@ -17,8 +17,12 @@ pub struct CorpusFile {
     pub rel_path: String,
     /// The article id: `rel_path`, prefixed with `LABEL:` for a secondary root.
     pub id: String,
+    /// Label of the root the file is under (empty for the first root of an index).
+    pub label: String,
     /// Size in bytes when walked.
     pub size: u64,
+    /// Modification time in nanoseconds since the epoch when walked (0 when unknown).
+    pub mtime_ns: i128,
 }
 
 /// One walk result: a file to read, or an entry that cannot be indexed and why.
@@ -83,12 +87,19 @@ pub fn walk_root(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                     .map(|c| c.as_os_str().to_string_lossy())
                     .collect::<Vec<_>>()
                     .join("/");
-                let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                let metadata = entry.metadata().ok();
+                let size = metadata.as_ref().map_or(0, |m| m.len());
+                let mtime_ns = metadata
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos() as i128);
                 Some(WalkItem::File(CorpusFile {
                     id: article_id(&label, &rel_path),
+                    label: label.clone(),
                     path,
                     rel_path,
                     size,
+                    mtime_ns,
                 }))
             }
         })

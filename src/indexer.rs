@@ -19,6 +19,7 @@ use crate::corpus::{walk_root, CorpusFile, WalkItem};
 use crate::error::{Error, Result};
 use crate::passage::split_passages;
 use crate::schema::{CorpusRoot, DatelineIndex, Fields, IndexMeta, SCHEMA_VERSION};
+use crate::state::{self, CorpusState, FileState};
 
 /// Memory budget of each tantivy writer thread; the whole writer uses `threads` times this (and tantivy
 /// can briefly need about twice it while flushing a segment).
@@ -33,6 +34,8 @@ pub struct IndexRequest {
     pub rebuild: bool,
     /// Parser threads and tantivy writer threads (each); at least 1.
     pub threads: usize,
+    /// Keep the articles of files that are gone from the corpus (by default they are removed).
+    pub keep_missing: bool,
 }
 
 /// Progress events, delivered on the calling thread.
@@ -53,7 +56,16 @@ pub enum IndexEvent<'a> {
 /// The outcome of an indexing run.
 #[derive(Debug, Clone, Default)]
 pub struct IndexReport {
+    /// Articles parsed and written by this run (added + updated).
     pub articles: u64,
+    /// Files indexed for the first time.
+    pub added: u64,
+    /// Files indexed again because their content changed.
+    pub updated: u64,
+    /// Articles removed because their files are gone.
+    pub removed: u64,
+    /// Files whose size and time, or content, are as indexed.
+    pub unchanged: u64,
     pub passages: u64,
     pub undated: u64,
     pub bytes: u64,
@@ -103,10 +115,19 @@ pub fn article_documents(article: &Article, fields: &Fields) -> Vec<TantivyDocum
 enum FileOutcome {
     Indexed {
         path: PathBuf,
+        id: String,
+        state: FileState,
+        added: bool,
         bytes: u64,
         passages: u64,
         undated: bool,
         warnings: Vec<String>,
+    },
+    /// Size or time differed, but the content is the same.
+    Same {
+        id: String,
+        state: FileState,
+        bytes: u64,
     },
     Skipped {
         path: PathBuf,
@@ -200,20 +221,36 @@ fn read_file(file: &CorpusFile) -> std::result::Result<Vec<u8>, SkipReason> {
 
 fn process_file(
     file: CorpusFile,
+    previous: Option<String>,
     writer: &IndexWriter,
     fields: &Fields,
     replace: bool,
 ) -> FileOutcome {
-    let parsed = read_file(&file).and_then(|bytes| parse_article(&file.id, &file.rel_path, &bytes));
-    let parsed = match parsed {
+    let skipped = |file: CorpusFile, reason: SkipReason| FileOutcome::Skipped {
+        path: file.path,
+        bytes: file.size,
+        reason: reason.to_string(),
+    };
+    let bytes = match read_file(&file) {
+        Ok(b) => b,
+        Err(reason) => return skipped(file, reason),
+    };
+    let state = FileState {
+        root: file.label.clone(),
+        size: bytes.len() as u64,
+        mtime_ns: file.mtime_ns,
+        hash: blake3::hash(&bytes).to_hex().to_string(),
+    };
+    if previous.as_deref() == Some(state.hash.as_str()) {
+        return FileOutcome::Same {
+            id: file.id,
+            state,
+            bytes: bytes.len() as u64,
+        };
+    }
+    let parsed = match parse_article(&file.id, &file.rel_path, &bytes) {
         Ok(p) => p,
-        Err(reason) => {
-            return FileOutcome::Skipped {
-                path: file.path,
-                bytes: file.size,
-                reason: reason.to_string(),
-            }
-        }
+        Err(reason) => return skipped(file, reason),
     };
     let docs = article_documents(&parsed.article, fields);
     let passages = docs.len() as u64;
@@ -230,7 +267,10 @@ fn process_file(
     }
     FileOutcome::Indexed {
         path: file.path,
-        bytes: file.size,
+        id: file.id,
+        state,
+        added: previous.is_none(),
+        bytes: bytes.len() as u64,
         passages,
         undated: parsed.article.date.is_none(),
         warnings: parsed.warnings,
@@ -287,6 +327,12 @@ pub fn index_corpus(
     };
     meta.schema_version = SCHEMA_VERSION;
     let roots = register_roots(&mut meta.roots, &request.roots)?;
+    let previous: CorpusState = if request.rebuild {
+        CorpusState::new()
+    } else {
+        state::load(dir, meta.state_file.as_deref())
+    };
+    let mut next_state = previous.clone();
 
     let threads = request.threads.max(1);
     let mut writer: IndexWriter = handle
@@ -302,11 +348,30 @@ pub fn index_corpus(
 
     let mut report = IndexReport::default();
     let mut files = Vec::new();
+    // Ids present in the corpus now, and folders that could not be read (their articles are kept).
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut unreadable: Vec<String> = Vec::new();
     for (root, label) in &roots {
         for item in walk_root(root, label) {
             match item {
-                WalkItem::File(f) => files.push(f),
+                WalkItem::File(f) => {
+                    seen.insert(f.id.clone());
+                    match previous.get(&f.id) {
+                        Some(p)
+                            if p.size == f.size && p.mtime_ns == f.mtime_ns && f.mtime_ns != 0 =>
+                        {
+                            report.unchanged += 1;
+                        }
+                        _ => files.push(f),
+                    }
+                }
                 WalkItem::Skip { path, reason } => {
+                    let rel = path
+                        .strip_prefix(root)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    unreadable.push(crate::corpus::article_id(label, &rel));
                     on_event(IndexEvent::Skipped {
                         path: &path,
                         reason: &reason,
@@ -314,6 +379,21 @@ pub fn index_corpus(
                     report.skipped.push((path, reason));
                 }
             }
+        }
+    }
+    // Articles whose files are gone: removed in this commit unless asked to keep them.
+    let labels: std::collections::HashSet<&str> = roots.iter().map(|(_, l)| l.as_str()).collect();
+    let missing: Vec<String> = previous
+        .iter()
+        .filter(|(id, st)| labels.contains(st.root.as_str()) && !seen.contains(*id))
+        .filter(|(id, _)| !unreadable.iter().any(|u| id.starts_with(u.as_str())))
+        .map(|(id, _)| id.clone())
+        .collect();
+    if !request.keep_missing {
+        for id in missing {
+            writer.delete_term(Term::from_field_text(handle.fields.article, &id));
+            next_state.remove(&id);
+            report.removed += 1;
         }
     }
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
@@ -331,10 +411,12 @@ pub fn index_corpus(
             let job_rx = job_rx.clone();
             let out_tx = out_tx.clone();
             let writer = &writer;
+            let previous = &previous;
             scope.spawn(move || {
                 for file in job_rx {
+                    let hash = previous.get(&file.id).map(|p| p.hash.clone());
                     if out_tx
-                        .send(process_file(file, writer, &fields, replace))
+                        .send(process_file(file, hash, writer, &fields, replace))
                         .is_err()
                     {
                         break;
@@ -355,11 +437,20 @@ pub fn index_corpus(
             match outcome {
                 FileOutcome::Indexed {
                     path,
+                    id,
+                    state,
+                    added,
                     bytes,
                     passages,
                     undated,
                     warnings,
                 } => {
+                    next_state.insert(id, state);
+                    if added {
+                        report.added += 1;
+                    } else {
+                        report.updated += 1;
+                    }
                     report.articles += 1;
                     report.passages += passages;
                     report.undated += u64::from(undated);
@@ -371,6 +462,12 @@ pub fn index_corpus(
                         });
                         report.warnings.push((path.clone(), message));
                     }
+                    on_event(IndexEvent::FileDone { bytes });
+                }
+                FileOutcome::Same { id, state, bytes } => {
+                    next_state.insert(id, state);
+                    report.unchanged += 1;
+                    report.bytes += bytes;
                     on_event(IndexEvent::FileDone { bytes });
                 }
                 FileOutcome::Skipped {
@@ -403,11 +500,14 @@ pub fn index_corpus(
         .format(&time::format_description::well_known::Rfc3339)
         .ok();
     meta.last_indexed = now;
+    let state_name = state::save(dir, &next_state)?;
+    meta.state_file = Some(state_name.clone());
     let payload = serde_json::to_string(&meta)
         .map_err(|e| Error::Tantivy(TantivyError::InternalError(e.to_string())))?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload);
     prepared.commit()?;
+    state::remove_others(dir, &state_name);
     // Let merges finish so the next run starts from a compact index, then drop files no commit uses.
     writer.wait_merging_threads()?;
     if let Ok(writer) = handle
@@ -429,6 +529,7 @@ mod tests {
             roots: vec![root.to_path_buf()],
             rebuild: false,
             threads: 1,
+            keep_missing: false,
         }
     }
 

@@ -145,6 +145,9 @@ pub struct IndexMeta {
     /// RFC 3339 time of the last indexing run's commit.
     #[serde(default)]
     pub last_indexed: Option<String>,
+    /// Name of the file-state file of this commit (see [`crate::state`]).
+    #[serde(default)]
+    pub state_file: Option<String>,
 }
 
 /// An opened dateline index: the tantivy index, its fields and its metadata.

@@ -19,6 +19,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         roots: args.corpus.clone(),
         rebuild: args.rebuild,
         threads,
+        keep_missing: args.keep_missing,
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let report = build(&dir, &request, show_progress)?;
@@ -84,15 +85,19 @@ pub fn build(
 pub fn summary(r: &IndexReport) -> String {
     let skipped = r.skipped.len();
     format!(
-        "indexed {} article{} ({} passages, {} undated) from {:.2} MB in {:.2} s ({:.1} MB/s); {} file{} skipped",
+        "indexed {} article{} ({} passages, {} undated): {} added, {} updated, {} removed, {} unchanged, \
+         {} skipped; read {:.2} MB in {:.2} s ({:.1} MB/s)",
         r.articles,
         if r.articles == 1 { "" } else { "s" },
         r.passages,
         r.undated,
+        r.added,
+        r.updated,
+        r.removed,
+        r.unchanged,
+        skipped,
         r.bytes as f64 / 1e6,
         r.elapsed.as_secs_f64(),
         r.mb_per_sec(),
-        skipped,
-        if skipped == 1 { "" } else { "s" },
     )
 }

@@ -78,6 +78,7 @@ pub fn open_engine(location: &IndexLocation) -> anyhow::Result<dateline::search:
             roots: vec![PathBuf::from(DEFAULT_CORPUS)],
             rebuild: false,
             threads: index::default_threads(),
+            keep_missing: false,
         };
         let report = index::build(&dir, &request, false)?;
         eprintln!("{}", index::summary(&report));

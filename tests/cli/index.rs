@@ -158,22 +158,117 @@ fn several_roots_get_stable_prefixed_ids() {
 }
 
 #[test]
-fn rebuild_starts_from_an_empty_index() {
+fn rebuild_starts_from_an_empty_index_and_keep_missing_keeps_gone_files() {
     let env = Env::new();
     env.write("a.txt", "date 2023-01-01 Zinc.\n");
     env.write("b.txt", "date 2023-01-01 Zinc again.\n");
+    env.write("c.txt", "date 2023-01-01 Zinc once more.\n");
     env.index_corpus();
+    let corpus = env.corpus();
+    let corpus = corpus.to_str().expect("utf-8");
     std::fs::remove_file(env.corpus().join("b.txt")).expect("rm");
-    env.index_corpus();
+    let out = env.run(&["index", corpus, "--keep-missing"]);
+    assert!(
+        stderr(&out).contains("0 removed, 2 unchanged"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(
         env.info()["articles"],
-        2,
-        "without --rebuild, articles of removed files stay"
+        3,
+        "--keep-missing keeps the article of a gone file"
     );
-    let corpus = env.corpus();
-    let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--rebuild"]);
+    let out = env.run(&["index", corpus]);
+    assert!(
+        stderr(&out).contains("1 removed, 2 unchanged"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.info()["articles"], 2);
+    let out = env.run(&["index", corpus, "--rebuild"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(env.info()["articles"], 1);
+    assert!(stderr(&out).contains("2 added"), "{}", stderr(&out));
+    assert_eq!(env.info()["articles"], 2);
+}
+
+/// The counts of the summary line: (added, updated, removed, unchanged, skipped).
+fn counts(summary: &str) -> (u64, u64, u64, u64, u64) {
+    let n = |word: &str| -> u64 {
+        let at = summary
+            .find(&format!(" {word}"))
+            .unwrap_or_else(|| panic!("no '{word}' in {summary}"));
+        summary[..at]
+            .rsplit([' ', ':', ','])
+            .next()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or(u64::MAX)
+    };
+    (
+        n("added"),
+        n("updated"),
+        n("removed"),
+        n("unchanged"),
+        n("skipped"),
+    )
+}
+
+#[test]
+fn re_runs_read_only_new_and_changed_files_and_remove_gone_ones() {
+    let env = Env::new();
+    for i in 0..5 {
+        env.write(
+            &format!("{i}.txt"),
+            format!("date 2023-01-0{} Report {i} on zinc.\n", i + 1),
+        );
+    }
+    let corpus = env.corpus();
+    let corpus = corpus.to_str().expect("utf-8");
+    let run = || {
+        let out = env.run(&["index", corpus]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let err = stderr(&out);
+        counts(err.lines().last().unwrap_or_default())
+    };
+    assert_eq!(run(), (5, 0, 0, 0, 0));
+    assert_eq!(run(), (0, 0, 0, 5, 0));
+    // Touched but unchanged: read and hashed, not indexed again.
+    let path = env.corpus().join("0.txt");
+    let f = std::fs::File::options()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .expect("touch");
+    drop(f);
+    assert_eq!(run(), (0, 0, 0, 5, 0));
+    // Changed, added, deleted, broken.
+    env.write("1.txt", "date 2023-02-01 Report 1 on copper now.\n");
+    env.write("new.txt", "date 2023-03-01 A new report on zinc.\n");
+    std::fs::remove_file(env.corpus().join("2.txt")).expect("rm");
+    env.write("3.txt", "");
+    assert_eq!(run(), (1, 1, 1, 2, 1));
+    let r = env.search_json(&["zinc", "--all"]);
+    // 3.txt became empty: skipped, and its indexed article is kept rather than lost.
+    assert_eq!(
+        crate::util::articles(&r.hits),
+        vec!["0.txt", "3.txt", "4.txt", "new.txt"]
+    );
+    assert_eq!(
+        env.search_json(&["copper"]).hits[0].date.as_deref(),
+        Some("2023-02-01")
+    );
+    assert_eq!(env.info()["articles"], 5);
+    // One state file, the one the commit names.
+    let states = std::fs::read_dir(env.index())
+        .expect("index dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("dateline-state-")
+        })
+        .count();
+    assert_eq!(states, 1);
 }
 
 #[test]
@@ -220,7 +315,7 @@ fn quiet_prints_no_summary_and_the_summary_names_throughput() {
     let out = env.run(&["index", corpus.to_str().expect("utf-8")]);
     let err = stderr(&out);
     assert!(
-        err.contains("MB/s") && err.contains("0 files skipped"),
+        err.contains("MB/s") && err.contains("1 unchanged, 0 skipped"),
         "{err}"
     );
     assert!(

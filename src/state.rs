@@ -1,0 +1,79 @@
+//! What an index knows about the files it was built from (size, modification time, content hash), so
+//! that a run re-reads only new and changed files and removes the articles of deleted ones.
+//!
+//! The state is a JSON file in the index directory, named by the hash of its content and written
+//! (temp file, fsync, rename) before the commit whose payload names it: a commit and its state always
+//! agree, and a run killed before its commit leaves the previous pair in force. Files no commit names are
+//! removed by the next run.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+const PREFIX: &str = "dateline-state-";
+
+/// One indexed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileState {
+    /// Label of the corpus root the file is under (empty for the first root).
+    pub root: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the epoch (0 when the file system gives none).
+    pub mtime_ns: i128,
+    /// blake3 of the content, hex.
+    pub hash: String,
+}
+
+/// Article id -> its file's state.
+pub type CorpusState = BTreeMap<String, FileState>;
+
+/// Reads the state a commit names; a missing or unreadable state reads as empty (every file is then
+/// indexed again, which replaces rather than duplicates).
+pub fn load(dir: &Path, name: Option<&str>) -> CorpusState {
+    name.filter(|n| is_state_name(n))
+        .and_then(|n| std::fs::read(dir.join(n)).ok())
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn is_state_name(name: &str) -> bool {
+    name.starts_with(PREFIX) && name.ends_with(".json") && !name.contains(['/', '\\'])
+}
+
+/// Writes the state durably and returns its file name.
+pub fn save(dir: &Path, state: &CorpusState) -> Result<String> {
+    let io = |source| Error::Io {
+        context: "cannot write the file state in",
+        path: dir.to_path_buf(),
+        source,
+    };
+    let bytes = serde_json::to_vec(state).map_err(|e| io(std::io::Error::other(e)))?;
+    let name = format!("{PREFIX}{}.json", &blake3::hash(&bytes).to_hex()[..32]);
+    let tmp = dir.join(format!("{name}.tmp"));
+    let mut f = std::fs::File::create(&tmp).map_err(io)?;
+    f.write_all(&bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    drop(f);
+    std::fs::rename(&tmp, dir.join(&name)).map_err(io)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(name)
+}
+
+/// Removes state files (and temp files) other than `keep`.
+pub fn remove_others(dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(PREFIX) && name != keep {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
