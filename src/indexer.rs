@@ -500,7 +500,11 @@ pub fn index_corpus(
         .format(&time::format_description::well_known::Rfc3339)
         .ok();
     meta.last_indexed = now;
-    let state_name = state::save(dir, &next_state)?;
+    // An unchanged state keeps its file (the name is its hash); only a changed one is written.
+    let state_name = match meta.state_file.clone() {
+        Some(name) if next_state == previous && dir.join(&name).is_file() => name,
+        _ => state::save(dir, &next_state)?,
+    };
     meta.state_file = Some(state_name.clone());
     let payload = serde_json::to_string(&meta)
         .map_err(|e| Error::Tantivy(TantivyError::InternalError(e.to_string())))?;
