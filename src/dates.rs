@@ -25,10 +25,6 @@ impl DateRange {
     pub fn is_unbounded(&self) -> bool {
         self.since.is_none() && self.until.is_none()
     }
-
-    pub fn contains(&self, d: Date) -> bool {
-        self.since.is_none_or(|s| d >= s) && self.until.is_none_or(|u| d <= u)
-    }
 }
 
 fn bad(flag: &'static str, value: &str, reason: &str) -> Error {
