@@ -102,6 +102,9 @@ impl Engine {
     /// Up to `n` article ids close to `id`: ids ending with it, then ids holding its file name, then
     /// ids within a few edits.
     pub fn closest_ids(&self, id: &str, n: usize) -> Result<Vec<String>> {
+        if id.trim().is_empty() {
+            return Ok(Vec::new());
+        }
         let field = self.fields().article;
         let name = id.rsplit('/').next().unwrap_or(id);
         let stem = name.split('.').next().unwrap_or(name).to_lowercase();

@@ -136,13 +136,7 @@ impl Engine {
             fuzzy: request.fuzzy,
         };
         let compiled = compile(&request.query, &fields, options)?;
-        let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {
-            Some(filter) => Box::new(BooleanQuery::new(vec![
-                (Occur::Must, compiled.query),
-                (Occur::Must, filter),
-            ])),
-            None => compiled.query,
-        };
+        let query = within_dates(compiled.query, &fields, &request.dates);
         let searcher = self.reader.searcher();
         let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1;
         let (refs, total_passages, total_articles) = match request.limit {
@@ -185,6 +179,9 @@ fn expand_terms(
     fields: &Fields,
     mut terms: HighlightTerms,
 ) -> Result<HighlightTerms> {
+    if terms.fuzzy.is_empty() && terms.prefixes.is_empty() {
+        return Ok(terms);
+    }
     let mut found = Vec::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(fields.exact)?;
@@ -269,20 +266,25 @@ fn hit_refs(searcher: &Searcher, top: &[(Score, DocAddress)]) -> Result<Vec<HitR
         .collect())
 }
 
-/// The date filter as a walk over the indexed date terms (one per day), far cheaper than scanning the
-/// fast-field column for narrow ranges.
-pub(crate) fn date_filter(fields: &Fields, dates: &DateRange) -> Option<Box<dyn Query>> {
+/// `query` restricted to a date range, the filter walking the indexed date terms (one per day), which
+/// is far cheaper than scanning the fast-field column for narrow ranges.
+pub(crate) fn within_dates(
+    query: Box<dyn Query>,
+    fields: &Fields,
+    dates: &DateRange,
+) -> Box<dyn Query> {
     if dates.is_unbounded() {
-        return None;
+        return query;
     }
     let bound = |d: Option<Date>| match d {
         Some(d) => Bound::Included(Term::from_field_date(fields.date, to_index_date(d))),
         None => Bound::Unbounded,
     };
-    Some(Box::new(InvertedIndexRangeQuery::new(
-        bound(dates.since),
-        bound(dates.until),
-    )))
+    let filter = InvertedIndexRangeQuery::new(bound(dates.since), bound(dates.until));
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, query),
+        (Occur::Must, Box::new(filter)),
+    ]))
 }
 
 /// Orders the matches and applies the per-article and total limits.

@@ -9,15 +9,14 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, Month};
 
 use crate::dates::DateRange;
 use crate::error::Result;
-use crate::query::{compile, MatchMode, QueryOptions};
+use crate::query::{compile, MatchMode, QueryOptions, Ranking};
 use crate::schema::names;
-use crate::search::{date_filter, Engine};
+use crate::search::{within_dates, Engine};
 
 /// The size of a bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,20 +148,15 @@ impl Engine {
     pub fn timeline(&self, request: &TimelineRequest) -> Result<Timeline> {
         let fields = *self.fields();
         let searcher = self.searcher();
+        // Counting needs no scores: no ranking clauses either.
         let options = QueryOptions {
             match_mode: request.match_mode,
-            ..QueryOptions::default()
+            ranking: Ranking::PLAIN,
+            fuzzy: false,
         };
         let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
         for q in &request.queries {
-            let compiled = compile(q, &fields, options)?;
-            let query: Box<dyn Query> = match date_filter(&fields, &request.dates) {
-                Some(filter) => Box::new(BooleanQuery::new(vec![
-                    (Occur::Must, compiled.query),
-                    (Occur::Must, filter),
-                ])),
-                None => compiled.query,
-            };
+            let query = within_dates(compile(q, &fields, options)?.query, &fields, &request.dates);
             per_query.push(searcher.search(query.as_ref(), &DayCollector)?);
         }
         let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
