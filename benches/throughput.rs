@@ -95,12 +95,7 @@ fn bench_indexing(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let target = tempfile::tempdir().expect("temp dir");
-                let request = IndexRequest {
-                    roots: vec![dir.clone()],
-                    rebuild: false,
-                    threads: threads(),
-                    keep_missing: false,
-                };
+                let request = IndexRequest::new(vec![dir.clone()], threads());
                 index_corpus(target.path(), &request, |_| {}).expect("index")
             })
         },
@@ -117,12 +112,7 @@ fn engine() -> Engine {
         .unwrap_or_default();
     let index_dir = manifest().join("target").join(name);
     if !index_exists(&index_dir) {
-        let request = IndexRequest {
-            roots: vec![dir.clone()],
-            rebuild: false,
-            threads: threads(),
-            keep_missing: false,
-        };
+        let request = IndexRequest::new(vec![dir.clone()], threads());
         index_corpus(&index_dir, &request, |_| {}).expect("index");
     }
     Engine::open(&index_dir).expect("open index")

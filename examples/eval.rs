@@ -255,15 +255,13 @@ fn main() -> Result<()> {
     let set = load_set(&args.set)?;
     if !index_exists(&args.index) {
         eprintln!("building the dateline index in {}", args.index.display());
-        let request = IndexRequest {
-            roots: vec![args.corpus.clone()],
-            rebuild: false,
-            threads: std::thread::available_parallelism()
+        let request = IndexRequest::new(
+            vec![args.corpus.clone()],
+            std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2)
                 .min(8),
-            keep_missing: false,
-        };
+        );
         index_corpus(&args.index, &request, |_| {})?;
     }
     let engine = Engine::open(&args.index)?;

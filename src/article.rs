@@ -3,8 +3,12 @@
 //! The format: an optional UTF-8 byte-order mark and leading whitespace, a header `date YYYY-MM-DD` (or
 //! `date: YYYY-MM-DD`, any case), then the first paragraph on the same line or on the lines below;
 //! paragraphs are separated by blank lines. CRLF and lone CR line ends are read as LF. Without a header the
-//! date comes from the article's path when it holds one, otherwise the article is undated. Bytes that are
-//! not UTF-8 are decoded lossily (U+FFFD) with a warning rather than losing the article.
+//! date comes from the article's path when it holds one, otherwise the article is undated. The header
+//! may carry a time and zone (`2023-07-28T23:30:00-05:00`): the date is taken as written, never shifted
+//! to another day; a date the index cannot hold (before 1678, after 2261), an impossible one or a
+//! two-digit year leaves the article undated with a warning. Bytes that are not UTF-8 are decoded lossily
+//! (U+FFFD) with a warning rather than losing the article; a file with a UTF-16 byte-order mark is
+//! transcoded; a NUL byte in the first 8 KiB marks a binary file (skipped), later ones become spaces.
 
 use std::fmt;
 use std::sync::LazyLock;
@@ -87,10 +91,14 @@ pub fn parse_article(id: &str, rel_path: &str, bytes: &[u8]) -> Result<ParsedArt
     if bytes.is_empty() {
         return Err(SkipReason::Empty);
     }
+    let mut warnings = Vec::new();
+    if let Some((decoded, warning)) = decode_utf16(bytes) {
+        warnings.push(warning);
+        return parse_text(id, rel_path, &decoded, warnings);
+    }
     if bytes[..bytes.len().min(BINARY_PROBE_BYTES)].contains(&0) {
         return Err(SkipReason::Binary);
     }
-    let mut warnings = Vec::new();
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => {
@@ -102,7 +110,66 @@ pub fn parse_article(id: &str, rel_path: &str, bytes: &[u8]) -> Result<ParsedArt
             lossy
         }
     };
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    parse_text(id, rel_path, &text, warnings)
+}
+
+/// Decodes a file that starts with a UTF-16 byte-order mark (little or big endian); `None` for any
+/// other file. Unpaired surrogates and an odd last byte become U+FFFD, with the warning saying so.
+fn decode_utf16(bytes: &[u8]) -> Option<(String, String)> {
+    let (little, name) = match bytes {
+        [0xFF, 0xFE, ..] => (true, "UTF-16LE"),
+        [0xFE, 0xFF, ..] => (false, "UTF-16BE"),
+        _ => return None,
+    };
+    let units = bytes[2..].chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    let mut replaced = usize::from(bytes.len() % 2 == 1);
+    let mut text: String = char::decode_utf16(units)
+        .map(|c| {
+            c.unwrap_or_else(|_| {
+                replaced += 1;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    if bytes.len() % 2 == 1 {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    let mut warning = format!("decoded from {name} (byte-order mark)");
+    if replaced > 0 {
+        warning.push_str(&format!(
+            ", {replaced} invalid sequence(s) replaced by U+FFFD"
+        ));
+    }
+    Some((text, warning))
+}
+
+fn parse_text(
+    id: &str,
+    rel_path: &str,
+    text: &str,
+    mut warnings: Vec<String>,
+) -> Result<ParsedArticle, SkipReason> {
+    if text.as_bytes()[..text.len().min(BINARY_PROBE_BYTES)].contains(&0) {
+        return Err(SkipReason::Binary);
+    }
+    // A stray NUL further in is not worth losing the article for.
+    let nuls = text.bytes().filter(|&b| b == 0).count();
+    let cleaned;
+    let text = if nuls > 0 {
+        warnings.push(format!("{nuls} NUL byte(s) replaced by spaces"));
+        cleaned = text.replace('\0', " ");
+        cleaned.as_str()
+    } else {
+        text
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let text = text.trim_start();
 
     let (header, body) = split_header(text);
@@ -168,6 +235,7 @@ fn split_header(text: &str) -> (Header, &str) {
         return (Header::Absent, text);
     }
     let body = &rest[token_end..];
+    let token = crate::dates::date_of_timestamp(token).unwrap_or(token);
     match parse_ymd(token) {
         Some(Ok(d)) => (Header::Date(d), body),
         Some(Err(why)) => (Header::Invalid(token.to_string(), why), body),
@@ -256,14 +324,15 @@ fn split_paragraphs(body: &str) -> Vec<String> {
     let mut paragraphs = Vec::new();
     let mut current = String::new();
     for line in body.split('\n') {
-        if line.trim_ascii().is_empty() {
+        // Any Unicode white space (vertical tab, no-break and ideographic spaces, U+2028) folds.
+        if line.trim().is_empty() {
             if !current.is_empty() {
                 paragraphs.push(std::mem::take(&mut current));
             }
             continue;
         }
         // ASCII whitespace only: other spaces (no-break, line separator) are kept as written.
-        for word in line.split_ascii_whitespace() {
+        for word in line.split_whitespace() {
             if !current.is_empty() {
                 current.push(' ');
             }
@@ -343,6 +412,21 @@ mod tests {
     }
 
     #[test]
+    fn unicode_white_space_folds_like_spaces() {
+        // Found by the article fuzzer: a paragraph of vertical tabs was kept, and with leading ones.
+        let p = parse_article(
+            "x",
+            "x",
+            b"date 2023-07-28 \x0b\x0bOne\xc2\xa0two\n\xe3\x80\x80\x0b\n\xe2\x80\xa8three",
+        )
+        .map(|p| p.article.paragraphs);
+        assert_eq!(
+            p.ok(),
+            Some(vec!["One two".to_string(), "three".to_string()])
+        );
+    }
+
+    #[test]
     fn whitespace_inside_a_paragraph_is_folded() {
         let a = parse("x.txt", "date 2023-07-28   One\n  two\t three  \n\nfour")
             .map(|p| p.article.paragraphs);
@@ -378,6 +462,11 @@ mod tests {
             "date 2023-02-30 Text.",
             "date 1500-01-01 Text.",
             "date 2023-7-1 Text.",
+            "date 87-10-19 Text.",
+            "date 2262-04-12 Text.",
+            "date 0001-01-01 Text.",
+            "date 2023-02-30T10:00:00Z Text.",
+            "date 2023-07-28T99 Text.",
         ] {
             let p = parse("x.txt", text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(p.article.date, None, "{text}");
@@ -400,6 +489,58 @@ mod tests {
         );
         let p = parse("x.txt", "Date night is back.").map(|p| p.article.paragraphs);
         assert_eq!(p.ok(), Some(vec!["Date night is back.".to_string()]));
+    }
+
+    #[test]
+    fn a_header_time_and_zone_keep_the_date_as_written() {
+        for text in [
+            "date 2023-07-28T23:30:00-05:00 Text.",
+            "date 2023-07-28T00:30:00+14:00 Text.",
+            "date: 2023-07-28T12:00Z Text.",
+        ] {
+            let p = parse("x.txt", text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(p.article.date, Some(date!(2023 - 07 - 28)), "{text}");
+            assert_eq!(p.article.paragraphs, vec!["Text."], "{text}");
+            assert!(p.warnings.is_empty(), "{text}: {:?}", p.warnings);
+        }
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_transcoded() {
+        let text = "date 2023-07-28 Café in Niamey.\r\n\r\nSecond 𝄞.";
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(units.iter().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(units.iter().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        for (bytes, name) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+            let p = parse_article("x", "x", &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(p.article.date, Some(date!(2023 - 07 - 28)));
+            assert_eq!(p.article.paragraphs, vec!["Café in Niamey.", "Second 𝄞."]);
+            assert_eq!(p.warnings.len(), 1);
+            assert!(p.warnings[0].contains(name), "{:?}", p.warnings);
+        }
+        // An odd byte count and a lone surrogate are replaced, not fatal.
+        let p = parse_article("x", "x", &[0xFF, 0xFE, b'A', 0, 0x00, 0xD8, b'B', 0, b'C']).ok();
+        assert_eq!(
+            p.map(|p| p.article.paragraphs),
+            Some(vec!["A\u{FFFD}B\u{FFFD}".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_nul_after_the_binary_probe_becomes_a_space() {
+        let mut bytes = b"date 2023-07-28 ".to_vec();
+        bytes.extend(std::iter::repeat_n(b'a', BINARY_PROBE_BYTES));
+        bytes.extend(b"\0tail.");
+        let p = parse_article("x", "x", &bytes).ok();
+        let p = p.unwrap_or_else(|| panic!("late NUL rejected"));
+        assert!(p.article.paragraphs[0].ends_with("a tail."));
+        assert_eq!(p.warnings, vec!["1 NUL byte(s) replaced by spaces"]);
     }
 
     #[test]

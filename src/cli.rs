@@ -88,6 +88,9 @@ pub struct IndexArgs {
     /// Parser threads and index writer threads [default: number of cores, at most 8].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
+    /// Memory for each writer thread, in MiB (at least 15); when it is full a segment is written out.
+    #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u16).range(15..=4096))]
+    pub memory: u16,
     /// No progress bar and no summary line (warnings are still printed).
     #[arg(long, short)]
     pub quiet: bool,

@@ -1,5 +1,9 @@
-//! Date filter values: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as the start or the end of that period.
+//! Date filter values: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (optionally with a time and zone), as the
+//! start or the end of that period.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use time::Date;
 
 use crate::article::make_date;
@@ -35,9 +39,26 @@ fn bad(flag: &'static str, value: &str, reason: &str) -> Error {
     }
 }
 
-/// Parses one date flag value; `flag` names it in errors.
+static TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
+        .expect("valid regex")
+});
+
+/// The `YYYY-MM-DD` part of an ISO 8601 date-time (`2023-07-28T23:30:00-05:00`, `2023-07-28T10:00Z`):
+/// the calendar date as written, not converted to UTC (a day-granular archive must not move an
+/// article to the day before or after). `None` when `value` is not such a date-time.
+pub fn date_of_timestamp(value: &str) -> Option<&str> {
+    TIMESTAMP
+        .captures(value)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
+
+/// Parses one date flag value; `flag` names it in errors. A full date may carry a time and zone, which
+/// are ignored (see [`date_of_timestamp`]).
 pub fn parse_date(flag: &'static str, value: &str, end: BoundEnd) -> Result<Date> {
     let v = value.trim();
+    let v = date_of_timestamp(v).unwrap_or(v);
     let parts: Vec<&str> = v.split('-').collect();
     let shape_ok = match parts.as_slice() {
         [y] => y.len() == 4,
@@ -115,6 +136,21 @@ mod tests {
     }
 
     #[test]
+    fn a_time_and_zone_keep_the_date_as_written() {
+        for v in [
+            "2023-07-28T00:00Z",
+            "2023-07-28T23:30:00-05:00",
+            "2023-07-28t01:00:00.123+14:00",
+            "2023-07-28T12:00+0200",
+        ] {
+            let d = parse_date("--since", v, BoundEnd::Start).ok();
+            assert_eq!(d, Some(date!(2023 - 07 - 28)), "{v}");
+        }
+        assert_eq!(date_of_timestamp("2023-07-28"), None);
+        assert_eq!(date_of_timestamp("2023-07-28T"), None);
+    }
+
+    #[test]
     fn malformed_and_impossible_dates_are_errors() {
         for v in [
             "2023-02-30",
@@ -125,7 +161,11 @@ mod tests {
             "",
             "2023-7-1",
             "1500",
-            "2023-07-28T00:00Z",
+            "2023-07-28T25",
+            "2023-07-28 10:00",
+            "2023-02-30T10:00Z",
+            "87",
+            "9999-01-01",
         ] {
             let err = parse_date("--until", v, BoundEnd::End);
             assert!(

@@ -25,6 +25,9 @@ use crate::state::{self, CorpusState, FileState};
 /// can briefly need about twice it while flushing a segment).
 pub const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
 
+/// The least memory tantivy accepts for one writer thread.
+pub const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
+
 /// What to index and how.
 #[derive(Debug, Clone)]
 pub struct IndexRequest {
@@ -36,6 +39,22 @@ pub struct IndexRequest {
     pub threads: usize,
     /// Keep the articles of files that are gone from the corpus (by default they are removed).
     pub keep_missing: bool,
+    /// Memory budget of each writer thread in bytes (tantivy needs at least 15 MB); a full buffer is
+    /// written out as a segment.
+    pub memory_per_thread: usize,
+}
+
+impl IndexRequest {
+    /// Indexes `roots` incrementally with `threads` threads and the default memory budget.
+    pub fn new(roots: Vec<PathBuf>, threads: usize) -> IndexRequest {
+        IndexRequest {
+            roots,
+            rebuild: false,
+            threads,
+            keep_missing: false,
+            memory_per_thread: WRITER_MEMORY_PER_THREAD,
+        }
+    }
 }
 
 /// Progress events, delivered on the calling thread.
@@ -337,7 +356,10 @@ pub fn index_corpus(
     let threads = request.threads.max(1);
     let mut writer: IndexWriter = handle
         .index
-        .writer_with_num_threads(threads, threads * WRITER_MEMORY_PER_THREAD)
+        .writer_with_num_threads(
+            threads,
+            threads * request.memory_per_thread.max(MIN_MEMORY_PER_THREAD),
+        )
         .map_err(|e| map_writer_error(e, dir))?;
     let empty_before = handle.index.reader()?.searcher().num_docs() == 0;
     if request.rebuild {
@@ -529,12 +551,7 @@ mod tests {
     use super::*;
 
     fn request(root: &Path) -> IndexRequest {
-        IndexRequest {
-            roots: vec![root.to_path_buf()],
-            rebuild: false,
-            threads: 1,
-            keep_missing: false,
-        }
+        IndexRequest::new(vec![root.to_path_buf()], 1)
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! let corpus = tempfile::tempdir()?;
 //! std::fs::write(corpus.path().join("a.txt"), "date 2023-07-28 The junta in Niger spoke.\n\nMore text.")?;
 //! let index_dir = tempfile::tempdir()?;
-//! let request = IndexRequest { roots: vec![corpus.path().to_path_buf()], rebuild: false, threads: 1, keep_missing: false };
+//! let request = IndexRequest::new(vec![corpus.path().to_path_buf()], 1);
 //! let report = index_corpus(index_dir.path(), &request, |_| {})?;
 //! assert_eq!((report.articles, report.passages), (1, 2));
 //!

@@ -16,18 +16,30 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         .map(usize::from)
         .unwrap_or_else(default_threads);
     let request = IndexRequest {
-        roots: args.corpus.clone(),
         rebuild: args.rebuild,
-        threads,
         keep_missing: args.keep_missing,
+        memory_per_thread: usize::from(args.memory) * 1024 * 1024,
+        ..IndexRequest::new(args.corpus.clone(), threads)
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let report = build(&dir, &request, show_progress)?;
     if !args.quiet {
         eprintln!("{}", summary(&report));
     }
-    Ok(ExitCode::SUCCESS)
+    if report.skipped.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let n = report.skipped.len();
+    eprintln!(
+        "dateline: warning: partial run: {n} file{} or folder{} skipped (named above), everything else          is indexed and committed; exit status {PARTIAL}",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "" } else { "s" },
+    );
+    Ok(ExitCode::from(PARTIAL))
 }
+
+/// Exit status of an index run that committed everything it could read but skipped some files.
+pub const PARTIAL: u8 = 3;
 
 pub fn default_threads() -> usize {
     std::thread::available_parallelism()

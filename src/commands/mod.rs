@@ -74,12 +74,10 @@ pub fn open_engine(location: &IndexLocation) -> anyhow::Result<dateline::search:
             "dateline: no index at '{}' yet: building it from '{DEFAULT_CORPUS}/' first",
             dir.display()
         );
-        let request = dateline::indexer::IndexRequest {
-            roots: vec![PathBuf::from(DEFAULT_CORPUS)],
-            rebuild: false,
-            threads: index::default_threads(),
-            keep_missing: false,
-        };
+        let request = dateline::indexer::IndexRequest::new(
+            vec![PathBuf::from(DEFAULT_CORPUS)],
+            index::default_threads(),
+        );
         let report = index::build(&dir, &request, false)?;
         eprintln!("{}", index::summary(&report));
     }
