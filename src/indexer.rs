@@ -296,6 +296,20 @@ fn process_file(
     }
 }
 
+/// Removes the temp files a killed run can leave (tantivy writes `meta.json` through a `.tmpXXXXXX`
+/// file and a rename); tantivy's garbage collection does not know them.
+fn remove_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && entry.file_name().to_string_lossy().starts_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Removes the files of a tantivy index (those it lists in `.managed.json`, and its metadata), leaving
 /// any other file of the directory alone.
 fn remove_index_files(dir: &Path) -> Result<()> {
@@ -361,6 +375,11 @@ pub fn index_corpus(
             threads * request.memory_per_thread.max(MIN_MEMORY_PER_THREAD),
         )
         .map_err(|e| map_writer_error(e, dir))?;
+    // Holding the writer lock, no other process writes here: files no commit uses were left by a
+    // killed run. They go first, because this run would otherwise try to create some of them again
+    // (a delete file is named by segment and opstamp, and the opstamp restarts from the last commit).
+    remove_temp_files(dir);
+    writer.garbage_collect_files().wait()?;
     let empty_before = handle.index.reader()?.searcher().num_docs() == 0;
     if request.rebuild {
         writer.delete_all_documents()?;
