@@ -37,6 +37,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Describe an index: counts, dates, size, roots.
     Info(InfoArgs),
+    /// Check the index: every file's checksum, every segment, the file state. Exit status 0 when
+    /// sound, 1 when damage was found.
+    Verify(InfoArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).

@@ -22,6 +22,10 @@ pub enum Error {
     #[error("index at '{}' was not written by dateline", .0.display())]
     ForeignIndex(PathBuf),
 
+    /// A file of the index is damaged (found before tantivy reads it).
+    #[error("index at '{}' is damaged: {detail}", .path.display())]
+    Damaged { path: PathBuf, detail: String },
+
     /// Another process holds the index writer lock.
     #[error("index at '{}' is locked by another writer", .0.display())]
     Locked(PathBuf),

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{LockError, OpenWriteError};
 use tantivy::indexer::UserOperation;
 use tantivy::schema::TantivyDocument;
 use tantivy::{DateTime, IndexWriter, TantivyError, Term};
@@ -70,6 +70,8 @@ pub enum IndexEvent<'a> {
     Warning { path: &'a Path, message: &'a str },
     /// All files are parsed; the commit is being written.
     Committing,
+    /// Something the user should know that is not about one file.
+    Notice { message: &'a str },
 }
 
 /// The outcome of an indexing run.
@@ -159,7 +161,58 @@ enum FileOutcome {
 fn map_writer_error(err: TantivyError, dir: &Path) -> Error {
     match err {
         TantivyError::LockFailure(LockError::LockBusy, _) => Error::Locked(dir.to_path_buf()),
-        other => Error::Tantivy(other),
+        other => write_error(other, dir),
+    }
+}
+
+/// The I/O error underneath a tantivy error, when there is one (disk full, permission denied...).
+fn io_cause(err: &TantivyError) -> Option<std::io::Error> {
+    let found: Option<&std::io::Error> = match err {
+        TantivyError::IoError(io) => Some(io),
+        TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, .. }) => Some(io_error),
+        _ => None,
+    };
+    if found.is_none() {
+        // Some writer-thread failures reach us only as text ("... (os error 28)").
+        if let TantivyError::InternalError(msg)
+        | TantivyError::ErrorInThread(msg)
+        | TantivyError::SystemError(msg) = err
+        {
+            let code = msg
+                .rsplit_once("(os error ")
+                .and_then(|(_, rest)| rest.split_once(')'))
+                .and_then(|(n, _)| n.parse::<i32>().ok());
+            if let Some(code) = code {
+                return Some(std::io::Error::from_raw_os_error(code));
+            }
+        }
+    }
+    let found = found.or_else(|| {
+        let mut cause = std::error::Error::source(err);
+        while let Some(c) = cause {
+            if let Some(io) = c.downcast_ref::<std::io::Error>() {
+                return Some(io);
+            }
+            cause = c.source();
+        }
+        None
+    })?;
+    Some(match found.raw_os_error() {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => std::io::Error::new(found.kind(), found.to_string()),
+    })
+}
+
+/// A failure while writing the index: the I/O cause when there is one, so the user reads "No space
+/// left on device" rather than a note about a writer thread.
+fn write_error(err: TantivyError, dir: &Path) -> Error {
+    match io_cause(&err) {
+        Some(source) => Error::Io {
+            context: "cannot write the index in",
+            path: dir.to_path_buf(),
+            source,
+        },
+        None => Error::Tantivy(err),
     }
 }
 
@@ -379,7 +432,10 @@ pub fn index_corpus(
     // killed run. They go first, because this run would otherwise try to create some of them again
     // (a delete file is named by segment and opstamp, and the opstamp restarts from the last commit).
     remove_temp_files(dir);
-    writer.garbage_collect_files().wait()?;
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| write_error(e, dir))?;
     let empty_before = handle.index.reader()?.searcher().num_docs() == 0;
     if request.rebuild {
         writer.delete_all_documents()?;
@@ -532,8 +588,17 @@ pub fn index_corpus(
         let _ = feeder.join();
     });
     if let Some(e) = failure {
-        // Dropping the writer without a commit rolls the run back.
-        return Err(Error::Tantivy(e));
+        // A writer thread failed; joining them tells why (the error `run` gives only says one
+        // stopped). Nothing is committed: dropping the writer rolls the run back.
+        let cause = match writer.prepare_commit() {
+            Err(cause) => cause,
+            Ok(_) => e,
+        };
+        // Give back the space the failed run took (on a full disk, that matters).
+        if writer.rollback().is_ok() {
+            let _ = writer.garbage_collect_files().wait();
+        }
+        return Err(write_error(cause, dir));
     }
 
     on_event(IndexEvent::Committing);
@@ -549,12 +614,17 @@ pub fn index_corpus(
     meta.state_file = Some(state_name.clone());
     let payload = serde_json::to_string(&meta)
         .map_err(|e| Error::Tantivy(TantivyError::InternalError(e.to_string())))?;
-    let mut prepared = writer.prepare_commit()?;
+    let mut prepared = writer.prepare_commit().map_err(|e| write_error(e, dir))?;
     prepared.set_payload(&payload);
-    prepared.commit()?;
+    prepared.commit().map_err(|e| write_error(e, dir))?;
     state::remove_others(dir, &state_name);
     // Let merges finish so the next run starts from a compact index, then drop files no commit uses.
-    writer.wait_merging_threads()?;
+    // The commit stands whatever happens here: a failed merge leaves more segments, not less data.
+    if let Err(e) = writer.wait_merging_threads() {
+        on_event(IndexEvent::Notice {
+            message: &format!("merging segments after the commit failed: {e}"),
+        });
+    }
     if let Ok(writer) = handle
         .index
         .writer_with_num_threads::<TantivyDocument>(1, 15 * 1024 * 1024)

@@ -37,6 +37,8 @@ pub struct IndexStats {
     pub schema_version: u32,
     pub roots: Vec<CorpusRoot>,
     pub last_indexed: Option<String>,
+    /// Problems seen without reading the whole index (`dateline verify` reads it all).
+    pub problems: Vec<String>,
 }
 
 impl Engine {
@@ -178,6 +180,7 @@ impl Engine {
             schema_version: SCHEMA_VERSION,
             roots: meta.roots.clone(),
             last_indexed: meta.last_indexed.clone(),
+            problems: crate::verify::quick_problems(&self.handle),
         })
     }
 }

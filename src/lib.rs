@@ -36,5 +36,6 @@ pub mod snippet;
 pub mod state;
 pub mod timeline;
 pub mod tokenizer;
+pub mod verify;
 
 pub use error::{Error, Result};

@@ -170,6 +170,15 @@ impl DatelineIndex {
             return Err(Error::MissingIndex(dir.to_path_buf()));
         }
         let index = Index::open_in_dir(dir)?;
+        if let Some((file, len)) = crate::verify::truncated_files(&index, dir)?
+            .into_iter()
+            .next()
+        {
+            return Err(Error::Damaged {
+                path: dir.to_path_buf(),
+                detail: format!("{} is truncated to {len} bytes", file.display()),
+            });
+        }
         Self::from_index(index, dir)
     }
 

@@ -40,6 +40,15 @@ pub fn load(dir: &Path, name: Option<&str>) -> CorpusState {
         .unwrap_or_default()
 }
 
+/// Reads the state a commit names, saying what is wrong with it when it cannot be used.
+pub fn load_checked(dir: &Path, name: &str) -> std::result::Result<CorpusState, String> {
+    if !is_state_name(name) {
+        return Err("has an unexpected name".to_string());
+    }
+    let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("is unreadable ({e})"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("is damaged ({e})"))
+}
+
 fn is_state_name(name: &str) -> bool {
     name.starts_with(PREFIX) && name.ends_with(".json") && !name.contains(['/', '\\'])
 }

@@ -89,6 +89,9 @@ pub fn build(
             bar.suspend(|| eprintln!("dateline: warning: {}: {message}", path.display()));
         }
         IndexEvent::Committing => bar.set_message("committing"),
+        IndexEvent::Notice { message } => {
+            bar.suspend(|| eprintln!("dateline: warning: {message}"));
+        }
     });
     bar.finish_and_clear();
     Ok(result?)

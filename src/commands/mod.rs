@@ -6,6 +6,7 @@ mod info;
 mod search;
 mod show;
 mod timeline;
+mod verify;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(args),
         Command::Timeline(args) => timeline::run(args),
         Command::Info(args) => info::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::Completions(args) => {
             let mut out = io::stdout().lock();
             clap_complete::generate(args.shell, &mut Cli::command(), "dateline", &mut out);
@@ -139,7 +141,24 @@ pub fn describe(err: &anyhow::Error) -> String {
         Error::UnknownArticle { .. } => {
             "ids are paths below the corpus folder, as printed by `dateline search`".to_string()
         }
-        Error::Io { .. } | Error::Tantivy(_) => {
+        Error::Io {
+            context: "cannot write the index in" | "cannot write the file state in",
+            source,
+            ..
+        } => {
+            let what = if source.raw_os_error() == Some(28) {
+                "free disk space or name an index on another disk with --index; "
+            } else {
+                ""
+            };
+            format!("{what}the last committed index is unchanged and still searchable")
+        }
+        Error::Tantivy(_) | Error::Damaged { .. } => {
+            "`dateline verify` checks the index for damage; `dateline index CORPUS --rebuild` \
+             builds it again"
+                .to_string()
+        }
+        Error::Io { .. } => {
             return format!("{lib}");
         }
     };

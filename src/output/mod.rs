@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use crate::inspect::{IndexStats, StoredArticle};
 use crate::search::Hit;
+use crate::verify::VerifyReport;
 
 pub use self::csv::CsvPrinter;
 pub use self::human::HumanPrinter;
@@ -202,6 +203,20 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
         "last indexed:   {}",
         s.last_indexed.as_deref().unwrap_or("never")
     )?;
+    if s.problems.is_empty() {
+        writeln!(
+            w,
+            "problems:       none seen (`dateline verify` checks every file)"
+        )?;
+    }
+    for (i, problem) in s.problems.iter().enumerate() {
+        let head = if i == 0 {
+            "problems:      "
+        } else {
+            "               "
+        };
+        writeln!(w, "{head} {}", sanitize_for_terminal(problem))?;
+    }
     if s.roots.is_empty() {
         writeln!(w, "corpus roots:   none")?;
     }
@@ -222,6 +237,31 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
 }
 
 /// Prints `info` as JSON.
+/// The `verify` report as text: a verdict line, then damage and warnings one per line.
+pub fn write_verify_text(w: &mut dyn Write, r: &VerifyReport) -> io::Result<()> {
+    let verdict = if r.is_sound() { "sound" } else { "DAMAGED" };
+    writeln!(
+        w,
+        "{}: {verdict}: {} files ({}) in {} segments checked",
+        sanitize_for_terminal(&r.index),
+        r.files_checked,
+        human_bytes(r.bytes_checked),
+        r.segments
+    )?;
+    for d in &r.damaged {
+        writeln!(w, "damaged: {}", sanitize_for_terminal(d))?;
+    }
+    for d in &r.warnings {
+        writeln!(w, "warning: {}", sanitize_for_terminal(d))?;
+    }
+    Ok(())
+}
+
+pub fn write_verify_json(w: &mut dyn Write, r: &VerifyReport) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, r)?;
+    writeln!(w)
+}
+
 pub fn write_stats_json(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, s)?;
     writeln!(w)

@@ -264,8 +264,10 @@ fn last_indexed(dir: &Path) -> Option<String> {
     DatelineIndex::open(dir).ok()?.meta.last_indexed
 }
 
-/// `info` and a search answer on the index as it is, and agree with `expected`.
+/// `info`, `verify` and a search answer on the index as it is, and agree with `expected`.
 fn check_cli(env: &Env, expected: &Model) {
+    let out = env.run(&["verify"]);
+    assert_eq!(code(&out), 0, "verify: {}", crate::util::stdout(&out));
     let info = env.info();
     assert_eq!(info["articles"], expected.len(), "info: {info}");
     let passages: u64 = expected.values().map(|(_, n)| n).sum();
@@ -435,4 +437,92 @@ fn search_during_an_index_run_sees_the_last_commit() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(checked > 0, "the run ended before a search could be made");
     assert_eq!(env.info()["articles"], corpus.model.len());
+}
+
+/// A tmpfs mounted for one test, unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    /// A small tmpfs, or `None` (with a note) where this machine does not let the test mount one.
+    fn tmpfs(dir: &Path, size: &str) -> Option<Mount> {
+        std::fs::create_dir_all(dir).ok()?;
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            println!("note: cannot mount a tmpfs here (not root?): disk-full test skipped");
+        }
+        mounted.then(|| Mount(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A disk that fills up during a run: one line naming the cause, exit 2, and the last commit intact.
+#[cfg(unix)]
+#[test]
+fn a_full_disk_is_a_clear_error_and_the_last_commit_stays() {
+    let env = Env::new();
+    let Some(_mount) = Mount::tmpfs(&env.path().join("disk"), "3m") else {
+        return;
+    };
+    let index = env.path().join("disk").join("idx");
+    let small = Corpus::new(env.path().join("small"), 3, 20);
+    let big = Corpus::new(env.path().join("big"), 4, 2500);
+    let index_arg = index.to_str().expect("utf-8");
+    let run = |roots: &[&Path]| {
+        let mut cmd = env.cmd();
+        cmd.arg("index").args(roots).args(["--index", index_arg]);
+        cmd.output().expect("run")
+    };
+    let out = run(&[&small.dir]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let before = index_model(&index).expect("small index");
+    assert_eq!(before, small.model);
+
+    let out = run(&[&small.dir, &big.dir]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("No space left on device") && err.contains("hint:"),
+        "{err}"
+    );
+    assert_eq!(
+        index_model(&index).expect("index after the failure"),
+        before
+    );
+    let info = env
+        .cmd()
+        .args(["info", "--format", "json", "--index", index_arg])
+        .output()
+        .expect("run");
+    assert_eq!(code(&info), 0, "{}", stderr(&info));
+}
+
+/// An index directory that cannot be created: one line naming the path and the cause, exit 2.
+#[test]
+fn an_index_path_that_cannot_be_written_is_a_clear_error() {
+    let env = Env::new();
+    env.write("a.txt", "date 2023-01-01 Zinc.");
+    std::fs::write(env.path().join("file"), "not a folder").expect("write");
+    let mut cmd = env.cmd();
+    let out = cmd
+        .args(["index", "corpus", "--index", "file/idx"])
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("file/idx") && err.contains("Not a directory"),
+        "{err}"
+    );
 }

@@ -35,9 +35,13 @@ fn jsonl_matches_json() {
         .iter()
         .find(|h| h.article == "hostile.txt")
         .expect("hostile hit");
+    // Escape sequences and bidi overrides are kept; U+2028 is white space and folds like a space.
     assert!(
-        hostile.text.contains("\x1b[31mred") && hostile.text.contains('\u{2028}'),
-        "JSON must keep text exactly"
+        hostile
+            .text
+            .contains("\x1b[31mred\x1b[0m \u{202E}evil sep zinc."),
+        "JSON must keep text exactly: {:?}",
+        hostile.text
     );
 }
 
@@ -211,4 +215,64 @@ fn closed_stdout_is_not_an_error() {
         .expect("stderr");
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert!(err.is_empty(), "{err}");
+}
+
+/// The printers on their own: every character a cell or string can hold comes back exactly.
+#[test]
+fn csv_and_json_cells_round_trip_exactly() {
+    use dateline::output::{CsvPrinter, JsonPrinter, JsonlPrinter, SearchPrinter, SearchSummary};
+    let nasty = "line\nbreak, \"quoted\" \r\n crlf\ttab NUL\0 ls\u{2028}ps\u{2029} bidi\u{202E} esc\x1b[31m c1\u{85} é 𝄞 ";
+    let hit = Hit {
+        rank: 1,
+        score: 1.5,
+        article: format!("dir/{nasty}.txt"),
+        date: Some("2023-07-28".to_string()),
+        passage: 3,
+        headline: nasty.to_string(),
+        text: nasty.to_string(),
+        snippet: nasty.to_string(),
+        highlights: vec![(0, 4)],
+    };
+    let summary = SearchSummary {
+        query: nasty.to_string(),
+        since: None,
+        until: None,
+        total_passages: 1,
+        total_articles: 1,
+        shown: 1,
+    };
+    let print = |printer: &mut dyn SearchPrinter| {
+        printer.begin(&summary).expect("begin");
+        printer.hit(&hit).expect("hit");
+        printer.finish(&summary).expect("finish");
+    };
+
+    let mut json = Vec::new();
+    print(&mut JsonPrinter::new(&mut json));
+    let doc: crate::util::Results = serde_json::from_slice(&json).expect("json");
+    assert_eq!(doc.query, nasty);
+    assert_eq!(doc.hits, vec![hit.clone()]);
+
+    let mut jsonl = Vec::new();
+    print(&mut JsonlPrinter::new(&mut jsonl));
+    let text = String::from_utf8(jsonl).expect("utf-8");
+    assert_eq!(text.lines().count(), 1, "one line per hit: {text:?}");
+    assert_eq!(
+        serde_json::from_str::<Hit>(text.trim_end()).ok(),
+        Some(hit.clone())
+    );
+
+    for delimiter in [b',', b'\t'] {
+        let mut out = Vec::new();
+        print(&mut CsvPrinter::new(&mut out, delimiter));
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(out.as_slice());
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&rows[0][2], hit.article);
+        for column in [5, 6, 7] {
+            assert_eq!(&rows[0][column], nasty, "column {column}");
+        }
+    }
 }

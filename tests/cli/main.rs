@@ -9,3 +9,4 @@ mod search;
 mod show_info;
 mod timeline;
 mod util;
+mod verify;
