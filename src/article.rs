@@ -19,7 +19,7 @@ use time::{Date, Month};
 use crate::passage::sentences;
 
 /// Files larger than this are skipped: an article is never this big, and reading it would cost memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// How many leading bytes are checked for NUL to detect binary files.
 const BINARY_PROBE_BYTES: usize = 8 * 1024;

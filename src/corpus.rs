@@ -41,6 +41,30 @@ pub fn article_id(label: &str, rel_path: &str) -> String {
     }
 }
 
+/// A file or folder name as it appears in an id. A name that is not UTF-8 keeps every byte: each
+/// invalid byte is written `%XX`, so two such names never share an id (a lossy U+FFFD would merge them).
+pub fn name_for_id(name: &std::ffi::OsStr) -> std::borrow::Cow<'_, str> {
+    if let Some(s) = name.to_str() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in name.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy()
+    }
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
@@ -84,7 +108,7 @@ pub fn walk_root(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                 let rel = path.strip_prefix(&root_buf).unwrap_or(&path);
                 let rel_path = rel
                     .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
+                    .map(|c| name_for_id(c.as_os_str()))
                     .collect::<Vec<_>>()
                     .join("/");
                 let metadata = entry.metadata().ok();

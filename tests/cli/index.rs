@@ -338,3 +338,152 @@ fn quiet_prints_no_summary_and_the_summary_names_throughput() {
         "progress bar drawn when stderr is not a terminal: {err:?}"
     );
 }
+
+/// The hostile fixture tree: every kind of bad file at once. The run completes, each skip is named
+/// with its reason and counted, the exit status is 3 (partial), and everything readable is indexed.
+#[cfg(unix)]
+#[test]
+fn a_hostile_tree_is_indexed_without_a_panic() {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let utf16 = |text: &str, little: bool| -> Vec<u8> {
+        let mut bytes = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            bytes.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        bytes
+    };
+    env.write(
+        "utf16le.txt",
+        utf16("date 2023-01-02 Zinc little endian.", true),
+    );
+    env.write(
+        "utf16be.txt",
+        utf16("date 2023-01-02 Zinc big endian.", false),
+    );
+    env.write("bom.txt", "\u{FEFF}date 2023-01-02 Zinc after a BOM.");
+    env.write("latin1.txt", b"date 2023-01-02 Zinc caf\xe9.".as_slice());
+    let mut late_nul = b"date 2023-01-02 Zinc ".to_vec();
+    late_nul.extend(b"filler ".repeat(2000));
+    late_nul.extend(b"\0 tail.");
+    env.write("late-nul.txt", late_nul);
+    env.write("binary.bin", b"\x7fELF\x02\x01\x01\0\0\0\0\0");
+    env.write("empty.txt", "");
+    env.write("crlf.txt", "date 2023-01-02 Zinc one.\r\n\r\nZinc two.\r\n");
+    env.write(
+        "long-token.txt",
+        format!("date 2023-01-02 zinc {} after.", "x".repeat(70_000)),
+    );
+    env.write(
+        "long-line.txt",
+        format!("date 2023-01-02 zinc {}", "word ".repeat(2_000_000)),
+    );
+    let big = std::fs::File::create(env.corpus().join("fifty-mb.txt")).expect("create");
+    big.set_len(50 * 1024 * 1024).expect("sparse 50 MB file");
+    for name in [&b"bad\xffname.txt"[..], &b"bad\xfename.txt"[..]] {
+        let path = env.corpus().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, "date 2023-01-02 Zinc under a non-UTF-8 name.").expect("write");
+    }
+    std::os::unix::fs::symlink(env.corpus(), env.corpus().join("loop")).expect("symlink");
+    std::os::unix::fs::symlink("nowhere.txt", env.corpus().join("dangling.txt")).expect("symlink");
+    let fifo = env.corpus().join("fifo.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let locked_file = env.write("locked/secret.txt", "date 2023-01-02 Zinc locked file.");
+    let locked_dir = env.write("locked-dir/inner.txt", "date 2023-01-02 Zinc locked dir.");
+    std::fs::set_permissions(&locked_file, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let locked_dir = locked_dir.parent().expect("dir").to_path_buf();
+    std::fs::set_permissions(&locked_dir, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads anything: then the two locked entries are indexed like the others.
+    let permissions_apply = std::fs::read(&locked_file).is_err();
+    if !permissions_apply {
+        println!("note: running as root: permission-denied entries are readable and get indexed");
+    }
+
+    let out = env.run(&["index", env.corpus().to_str().expect("utf-8")]);
+    std::fs::set_permissions(&locked_dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let err = stderr(&out);
+    assert_eq!(code(&out), 3, "{err}");
+    let mut expect = vec![
+        ("binary.bin", "binary file"),
+        ("empty.txt", "empty file"),
+        ("fifty-mb.txt", "file too large (50 MiB, limit 16 MiB)"),
+        ("loop", "symbolic link loop"),
+        ("dangling.txt", "unreadable"),
+        ("fifo.txt", "not a regular file"),
+    ];
+    if permissions_apply {
+        expect.push(("secret.txt", "Permission denied"));
+        expect.push(("locked-dir", "Permission denied"));
+    }
+    for (file, reason) in &expect {
+        let line = err
+            .lines()
+            .find(|l| l.contains("skipped") && l.contains(file));
+        let line = line.unwrap_or_else(|| panic!("no skip for {file}:\n{err}"));
+        assert!(line.contains(reason), "{file}: {line}");
+    }
+    let summary = err
+        .lines()
+        .find(|l| l.starts_with("indexed "))
+        .unwrap_or_default();
+    assert_eq!(counts(summary).4, expect.len() as u64, "{summary}");
+    for (file, warning) in [
+        ("utf16le.txt", "UTF-16LE"),
+        ("utf16be.txt", "UTF-16BE"),
+        ("latin1.txt", "not valid UTF-8"),
+        ("late-nul.txt", "NUL byte(s) replaced"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(file) && l.contains(warning)),
+            "{file}: {err}"
+        );
+    }
+
+    let r = env.search_json(&["zinc", "--all"]);
+    let mut ids = crate::util::articles(&r.hits);
+    ids.sort();
+    let mut want = vec![
+        "bad%FEname.txt",
+        "bad%FFname.txt",
+        "bom.txt",
+        "crlf.txt",
+        "late-nul.txt",
+        "latin1.txt",
+        "long-line.txt",
+        "long-token.txt",
+        "utf16be.txt",
+        "utf16le.txt",
+    ];
+    if !permissions_apply {
+        want.extend(["locked-dir/inner.txt", "locked/secret.txt"]);
+        want.sort();
+    }
+    assert_eq!(ids, want);
+    assert!(r
+        .hits
+        .iter()
+        .all(|h| h.date.as_deref() == Some("2023-01-02")));
+    // The long line is cut into passages of at most 150 words; the text after a 70 KB token is found.
+    let long = env.search_json(&["word", "--all", "--per-article", "0"]);
+    assert_eq!(long.total_passages, 2_000_001_u64.div_ceil(150));
+    assert_eq!(
+        env.search_json(&["after"]).hits[0].article,
+        "long-token.txt"
+    );
+    let crlf = env.run(&["show", "crlf.txt", "--format", "json"]);
+    let crlf: serde_json::Value = serde_json::from_slice(&crlf.stdout).expect("show json");
+    assert_eq!(
+        crlf["paragraphs"],
+        serde_json::json!(["Zinc one.", "Zinc two."])
+    );
+}
