@@ -25,6 +25,9 @@ use crate::state::{self, CorpusState, FileState};
 /// can briefly need about twice it while flushing a segment).
 pub const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
 
+/// Files modified less than this before the last commit are hashed even when size and time match.
+const RACY_WINDOW_NS: i128 = 2_000_000_000;
+
 /// The least memory tantivy accepts for one writer thread.
 pub const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
 
@@ -443,6 +446,17 @@ pub fn index_corpus(
     // In an index that starts empty there is nothing to replace.
     let replace = !(request.rebuild || empty_before);
 
+    // A file modified shortly before the last run's commit may have changed again within the file
+    // system's time granularity without its size or time changing ("racy" files, as git calls
+    // them): those are hashed rather than trusted.
+    let racy_after = handle
+        .meta
+        .last_indexed
+        .as_deref()
+        .and_then(|t| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+        })
+        .map_or(i128::MIN, |t| t.unix_timestamp_nanos() - RACY_WINDOW_NS);
     let mut report = IndexReport::default();
     let mut files = Vec::new();
     // Ids present in the corpus now, and folders that could not be read (their articles are kept).
@@ -455,7 +469,10 @@ pub fn index_corpus(
                     seen.insert(f.id.clone());
                     match previous.get(&f.id) {
                         Some(p)
-                            if p.size == f.size && p.mtime_ns == f.mtime_ns && f.mtime_ns != 0 =>
+                            if p.size == f.size
+                                && p.mtime_ns == f.mtime_ns
+                                && f.mtime_ns != 0
+                                && f.mtime_ns < racy_after =>
                         {
                             report.unchanged += 1;
                         }
