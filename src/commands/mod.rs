@@ -133,7 +133,11 @@ pub fn describe(err: &anyhow::Error) -> String {
             "close quotes and parentheses; OR, AND and NOT need words on both sides".to_string()
         }
         Error::QueryLimit(_) => "search for words or \"quoted phrases\"".to_string(),
-        Error::BadDate { .. } => "dates are YYYY, YYYY-MM or YYYY-MM-DD".to_string(),
+        Error::BadDate { .. } => {
+            "years have four digits: 1987, 1987-03 or 1987-03-28 (a time and zone may follow a full \
+             date, as in 1987-03-28T10:00Z)"
+                .to_string()
+        }
         Error::EmptyDateRange { .. } => "swap the two dates".to_string(),
         Error::UnknownArticle { suggestions, .. } if !suggestions.is_empty() => {
             format!("did you mean {}?", suggestions.join(", "))
