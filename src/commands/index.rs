@@ -31,9 +31,13 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     let n = report.skipped.len();
     eprintln!(
-        "dateline: warning: partial run: {n} file{} or folder{} skipped (named above), everything else          is indexed and committed; exit status {PARTIAL}",
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "" } else { "s" },
+        "dateline: warning: partial run: {n} {} skipped (named above); everything else is indexed \
+         and committed (exit status {PARTIAL})",
+        if n == 1 {
+            "file or folder"
+        } else {
+            "files or folders"
+        },
     );
     Ok(ExitCode::from(PARTIAL))
 }
