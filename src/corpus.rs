@@ -71,6 +71,41 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Walks one corpus root. `label` prefixes the ids (empty for the first root of an index).
 pub fn walk_root(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
+    walk_names(root, label).map(|item| match item {
+        WalkItem::File(mut f) => {
+            stat(&mut f);
+            WalkItem::File(f)
+        }
+        skip => skip,
+    })
+}
+
+/// Fills in a file's size and modification time (left 0 when the file cannot be read: it is then
+/// opened, and skipped with the reason).
+pub fn stat(file: &mut CorpusFile) {
+    if let Ok(m) = std::fs::metadata(&file.path) {
+        file.size = m.len();
+        file.mtime_ns = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+    }
+}
+
+/// [`stat`] for many files on `threads` threads: on a re-run with few changes, looking the files up is
+/// most of the work, and the kernel does it in parallel.
+pub fn stat_all(files: &mut [CorpusFile], threads: usize) {
+    let chunk = files.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        for part in files.chunks_mut(chunk) {
+            scope.spawn(move || part.iter_mut().for_each(stat));
+        }
+    });
+}
+
+/// Like [`walk_root`], without size and time (0): call [`stat_all`] on the files.
+pub fn walk_names(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
     let label = label.to_string();
     let root_buf = root.to_path_buf();
     WalkDir::new(root)
@@ -111,19 +146,13 @@ pub fn walk_root(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                     .map(|c| name_for_id(c.as_os_str()))
                     .collect::<Vec<_>>()
                     .join("/");
-                let metadata = entry.metadata().ok();
-                let size = metadata.as_ref().map_or(0, |m| m.len());
-                let mtime_ns = metadata
-                    .and_then(|m| m.modified().ok())
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos() as i128);
                 Some(WalkItem::File(CorpusFile {
                     id: article_id(&label, &rel_path),
                     label: label.clone(),
                     path,
                     rel_path,
-                    size,
-                    mtime_ns,
+                    size: 0,
+                    mtime_ns: 0,
                 }))
             }
         })

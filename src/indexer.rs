@@ -15,7 +15,7 @@ use tantivy::schema::TantivyDocument;
 use tantivy::{DateTime, IndexWriter, TantivyError, Term};
 
 use crate::article::{parse_article, Article, SkipReason, MAX_FILE_BYTES};
-use crate::corpus::{walk_root, CorpusFile, WalkItem};
+use crate::corpus::{stat_all, walk_names, CorpusFile, WalkItem};
 use crate::error::{Error, Result};
 use crate::passage::split_passages;
 use crate::schema::{CorpusRoot, DatelineIndex, Fields, IndexMeta, SCHEMA_VERSION};
@@ -458,27 +458,13 @@ pub fn index_corpus(
         })
         .map_or(i128::MIN, |t| t.unix_timestamp_nanos() - RACY_WINDOW_NS);
     let mut report = IndexReport::default();
-    let mut files = Vec::new();
-    // Ids present in the corpus now, and folders that could not be read (their articles are kept).
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut walked = Vec::new();
+    // Folders that could not be read (their articles are kept).
     let mut unreadable: Vec<String> = Vec::new();
     for (root, label) in &roots {
-        for item in walk_root(root, label) {
+        for item in walk_names(root, label) {
             match item {
-                WalkItem::File(f) => {
-                    seen.insert(f.id.clone());
-                    match previous.get(&f.id) {
-                        Some(p)
-                            if p.size == f.size
-                                && p.mtime_ns == f.mtime_ns
-                                && f.mtime_ns != 0
-                                && f.mtime_ns < racy_after =>
-                        {
-                            report.unchanged += 1;
-                        }
-                        _ => files.push(f),
-                    }
-                }
+                WalkItem::File(f) => walked.push(f),
                 WalkItem::Skip { path, reason } => {
                     let rel = path
                         .strip_prefix(root)
@@ -495,11 +481,16 @@ pub fn index_corpus(
             }
         }
     }
+    stat_all(&mut walked, threads);
+    // Ids present in the corpus now, sorted for lookups.
+    let mut seen: Vec<&str> = walked.iter().map(|f| f.id.as_str()).collect();
+    seen.sort_unstable();
+    let is_seen = |id: &str| seen.binary_search(&id).is_ok();
     // Articles whose files are gone: removed in this commit unless asked to keep them.
     let labels: std::collections::HashSet<&str> = roots.iter().map(|(_, l)| l.as_str()).collect();
     let missing: Vec<String> = previous
         .iter()
-        .filter(|(id, st)| labels.contains(st.root.as_str()) && !seen.contains(*id))
+        .filter(|(id, st)| labels.contains(st.root.as_str()) && !is_seen(id))
         .filter(|(id, _)| !unreadable.iter().any(|u| id.starts_with(u.as_str())))
         .map(|(id, _)| id.clone())
         .collect();
@@ -508,6 +499,21 @@ pub fn index_corpus(
             writer.delete_term(Term::from_field_text(handle.fields.article, &id));
             next_state.remove(&id);
             report.removed += 1;
+        }
+    }
+    drop(seen);
+    let mut files = Vec::new();
+    for f in walked {
+        match previous.get(&f.id) {
+            Some(p)
+                if p.size == f.size
+                    && p.mtime_ns == f.mtime_ns
+                    && f.mtime_ns != 0
+                    && f.mtime_ns < racy_after =>
+            {
+                report.unchanged += 1;
+            }
+            _ => files.push(f),
         }
     }
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
