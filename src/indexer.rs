@@ -422,6 +422,8 @@ pub fn index_corpus(
         state::load(dir, meta.state_file.as_deref())
     };
     let mut next_state = previous.clone();
+    // Whether next_state differs from previous (cheaper than comparing the two maps).
+    let mut state_changed = false;
 
     let threads = request.threads.max(1);
     let mut writer: IndexWriter = handle
@@ -482,12 +484,34 @@ pub fn index_corpus(
         }
     }
     stat_all(&mut walked, threads);
-    // Ids present in the corpus now, sorted for lookups.
-    let mut seen: Vec<&str> = walked.iter().map(|f| f.id.as_str()).collect();
-    seen.sort_unstable();
-    let is_seen = |id: &str| seen.binary_search(&id).is_ok();
-    // Articles whose files are gone: removed in this commit unless asked to keep them.
+    // Which files to read: new ones, and those whose size or time differ (or are too recent to trust).
     let labels: std::collections::HashSet<&str> = roots.iter().map(|(_, l)| l.as_str()).collect();
+    let mut known = 0usize;
+    let to_read: Vec<bool> = walked
+        .iter()
+        .map(|f| match previous.get(&f.id) {
+            Some(p) => {
+                known += 1;
+                !(p.size == f.size
+                    && p.mtime_ns == f.mtime_ns
+                    && f.mtime_ns != 0
+                    && f.mtime_ns < racy_after)
+            }
+            None => true,
+        })
+        .collect();
+    // Articles whose files are gone (only looked for when fewer files were found than indexed): removed
+    // in this commit unless asked to keep them.
+    let indexed_here = previous
+        .values()
+        .filter(|st| labels.contains(st.root.as_str()))
+        .count();
+    let mut seen: Vec<&str> = Vec::new();
+    if known < indexed_here {
+        seen = walked.iter().map(|f| f.id.as_str()).collect();
+        seen.sort_unstable();
+    }
+    let is_seen = |id: &str| known == indexed_here || seen.binary_search(&id).is_ok();
     let missing: Vec<String> = previous
         .iter()
         .filter(|(id, st)| labels.contains(st.root.as_str()) && !is_seen(id))
@@ -498,22 +522,17 @@ pub fn index_corpus(
         for id in missing {
             writer.delete_term(Term::from_field_text(handle.fields.article, &id));
             next_state.remove(&id);
+            state_changed = true;
             report.removed += 1;
         }
     }
     drop(seen);
     let mut files = Vec::new();
-    for f in walked {
-        match previous.get(&f.id) {
-            Some(p)
-                if p.size == f.size
-                    && p.mtime_ns == f.mtime_ns
-                    && f.mtime_ns != 0
-                    && f.mtime_ns < racy_after =>
-            {
-                report.unchanged += 1;
-            }
-            _ => files.push(f),
+    for (f, read) in walked.into_iter().zip(to_read) {
+        if read {
+            files.push(f);
+        } else {
+            report.unchanged += 1;
         }
     }
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
@@ -566,6 +585,7 @@ pub fn index_corpus(
                     warnings,
                 } => {
                     next_state.insert(id, state);
+                    state_changed = true;
                     if added {
                         report.added += 1;
                     } else {
@@ -586,6 +606,7 @@ pub fn index_corpus(
                 }
                 FileOutcome::Same { id, state, bytes } => {
                     next_state.insert(id, state);
+                    state_changed = true;
                     report.unchanged += 1;
                     report.bytes += bytes;
                     on_event(IndexEvent::FileDone { bytes });
@@ -631,7 +652,7 @@ pub fn index_corpus(
     meta.last_indexed = now;
     // An unchanged state keeps its file (the name is its hash); only a changed one is written.
     let state_name = match meta.state_file.clone() {
-        Some(name) if next_state == previous && dir.join(&name).is_file() => name,
+        Some(name) if !state_changed && dir.join(&name).is_file() => name,
         _ => state::save(dir, &next_state)?,
     };
     meta.state_file = Some(state_name.clone());
