@@ -352,6 +352,22 @@ fn process_file(
     }
 }
 
+/// Segments of more passages than this are not merged again by later runs: the segments a full build
+/// writes stay as they are (merging them again costs more than it saves), while the small segments of
+/// incremental runs are merged among themselves.
+const MAX_PASSAGES_MERGED: usize = 100_000;
+
+/// The merge policy of a run. A full build writes segments of the writer's memory budget each and merges
+/// none of them: a merge of all of them at the end would take about as long as the build itself.
+fn merge_policy(full_build: bool) -> Box<dyn tantivy::indexer::MergePolicy> {
+    if full_build {
+        return Box::new(tantivy::indexer::NoMergePolicy);
+    }
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_PASSAGES_MERGED);
+    Box::new(policy)
+}
+
 /// Removes the temp files a killed run can leave (tantivy writes `meta.json` through a `.tmpXXXXXX`
 /// file and a rename); tantivy's garbage collection does not know them.
 fn remove_temp_files(dir: &Path) {
@@ -447,6 +463,7 @@ pub fn index_corpus(
     }
     // In an index that starts empty there is nothing to replace.
     let replace = !(request.rebuild || empty_before);
+    writer.set_merge_policy(merge_policy(!replace));
 
     // A file modified shortly before the last run's commit may have changed again within the file
     // system's time granularity without its size or time changing ("racy" files, as git calls

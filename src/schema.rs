@@ -12,13 +12,11 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 
 use crate::error::{Error, Result};
-use crate::tokenizer::HyphenTokenizer;
+use crate::tokenizer::WordTokenizer;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
@@ -28,9 +26,6 @@ pub const SCHEMA_VERSION: u32 = 2;
 pub const STEM_ANALYZER: &str = "dateline_stem";
 /// Name of the analyzer without stemming.
 pub const EXACT_ANALYZER: &str = "dateline_exact";
-
-/// Tokens of this many bytes or more are dropped (they are never words).
-const MAX_TOKEN_BYTES: usize = 40;
 
 /// Resolved field handles of the dateline schema.
 #[derive(Debug, Clone, Copy)]
@@ -99,24 +94,15 @@ pub fn build_schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// The analyzer of the `text` field: words (and hyphenated pairs joined, see [`HyphenTokenizer`]),
-/// lowercased, ASCII-folded, English-stemmed.
+/// The analyzer of the `text` field: words (and hyphenated pairs joined), lowercased, ASCII-folded,
+/// English-stemmed (see [`WordTokenizer`]).
 pub fn stem_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(HyphenTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
+    TextAnalyzer::from(WordTokenizer::new(true))
 }
 
 /// The analyzer of the `exact` field: as [`stem_analyzer`] without the stemmer.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(HyphenTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::from(WordTokenizer::new(false))
 }
 
 fn register_analyzers(index: &Index) {

@@ -1,0 +1,256 @@
+//! Query latency on an existing index: a fixed mixed query set (names, topics, phrases, OR queries),
+//! each run many times in-process (top 10 by relevance, one passage per article, snippets read), with
+//! and without a date range; then whole processes of the `dateline` binary (`search Q -n 10 --format
+//! jsonl`) and one export of every hit (`search "oil prices" --all --format jsonl > /dev/null`).
+//! Prints medians and 99th percentiles in milliseconds (as JSON with `--json`).
+//!
+//! ```sh
+//! cargo run --release --example latency -- --index target/bench-index-200mb \
+//!     --bin target/release/dateline
+//! ```
+//!
+//! `benches/compare.sh` runs it after building the index; without `--bin` only the in-process figures
+//! are measured.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use dateline::dates::parse_range;
+use dateline::search::{Engine, SearchRequest};
+use serde::Serialize;
+
+/// The mixed query set: names, topics, phrases, OR queries, exclusions.
+pub const QUERIES: &[&str] = &[
+    "Volcker",
+    "Reagan",
+    "\"Yeutter\"",
+    "Thatcher",
+    "oil prices",
+    "coffee exports",
+    "grain harvest",
+    "trade deficit",
+    "\"central bank\"",
+    "\"interest rates\"",
+    "\"crude oil\" opec",
+    "\"money supply\"",
+    "coffee OR cocoa",
+    "gold OR silver",
+    "wheat OR corn OR soybeans",
+    "dollar -yen",
+];
+
+/// Date ranges (inclusive) tried with every query: a year, a month, a decade.
+const RANGES: &[(&str, &str)] = &[
+    ("1987-01-01", "1987-12-31"),
+    ("1996-05-01", "1996-05-31"),
+    ("2000-01-01", "2009-12-31"),
+];
+
+struct Args {
+    index: PathBuf,
+    bin: Option<PathBuf>,
+    rounds: usize,
+    processes: usize,
+    json: bool,
+}
+
+fn parse_args() -> Result<Args> {
+    let mut args = Args {
+        index: PathBuf::from("index"),
+        bin: None,
+        rounds: 30,
+        processes: 5,
+        json: false,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--index" => args.index = PathBuf::from(value()?),
+            "--bin" => args.bin = Some(PathBuf::from(value()?)),
+            "--rounds" => args.rounds = value()?.parse().context("--rounds")?,
+            "--processes" => args.processes = value()?.parse().context("--processes")?,
+            "--json" => args.json = true,
+            other => bail!("unknown argument {other} (see the example's doc comment)"),
+        }
+    }
+    Ok(args)
+}
+
+#[derive(Debug, Serialize)]
+struct Figures {
+    /// Milliseconds.
+    median: f64,
+    p99: f64,
+    samples: usize,
+}
+
+fn figures(mut ms: Vec<f64>) -> Figures {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        if ms.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((ms.len() as f64 - 1.0) * q).round() as usize;
+        ms[i.min(ms.len() - 1)]
+    };
+    Figures {
+        median: at(0.5),
+        p99: at(0.99),
+        samples: ms.len(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    index: String,
+    passages: u64,
+    segments: usize,
+    queries: usize,
+    in_process: Figures,
+    in_process_dated: Figures,
+    whole_process: Option<Figures>,
+    export_all: Option<Figures>,
+    export_all_hits: Option<usize>,
+}
+
+/// One search as the CLI runs it for `-n 10 --format jsonl`: top 10, snippets made for each hit.
+fn top10(engine: &Engine, request: &SearchRequest) -> Result<usize> {
+    let results = engine.search(request)?;
+    let mut chars = 0;
+    for hit in results.hits() {
+        chars += hit?.snippet.len();
+    }
+    Ok(chars)
+}
+
+fn time_ms(f: impl FnOnce() -> Result<usize>) -> Result<(f64, usize)> {
+    let t = Instant::now();
+    let out = f()?;
+    Ok((t.elapsed().as_secs_f64() * 1e3, out))
+}
+
+fn main() -> Result<()> {
+    let args = parse_args()?;
+    let engine = Engine::open(&args.index)
+        .with_context(|| format!("cannot open the index {}", args.index.display()))?;
+    let searcher = engine.searcher();
+    let passages = searcher.num_docs();
+    let segments = searcher.segment_readers().len();
+
+    let mut plain = Vec::new();
+    let mut dated = Vec::new();
+    let requests: Vec<(SearchRequest, bool)> = QUERIES
+        .iter()
+        .flat_map(|q| {
+            let mut all = vec![(request(q), false)];
+            for (since, until) in RANGES {
+                let mut r = request(q);
+                if let Ok(range) = parse_range(Some(since), Some(until), None) {
+                    r.dates = range;
+                    all.push((r, true));
+                }
+            }
+            all
+        })
+        .collect();
+    // One warm-up pass (page cache, lazily opened columns), then the measured rounds.
+    for (r, _) in &requests {
+        top10(&engine, r)?;
+    }
+    for _ in 0..args.rounds {
+        for (r, is_dated) in &requests {
+            let (ms, _) = time_ms(|| top10(&engine, r))?;
+            if *is_dated {
+                dated.push(ms);
+            } else {
+                plain.push(ms);
+            }
+        }
+    }
+
+    let mut whole = None;
+    let mut export = None;
+    let mut export_hits = None;
+    if let Some(bin) = &args.bin {
+        let run = |extra: &[&str], q: &str| -> Result<(f64, usize)> {
+            time_ms(|| {
+                let out = Command::new(bin)
+                    .args(["search", q])
+                    .args(extra)
+                    .arg("--index")
+                    .arg(&args.index)
+                    .stderr(Stdio::null())
+                    .output()
+                    .with_context(|| format!("cannot run {}", bin.display()))?;
+                Ok(out.stdout.iter().filter(|&&b| b == b'\n').count())
+            })
+        };
+        let mut ms = Vec::new();
+        for q in QUERIES {
+            run(&["-n", "10", "--format", "jsonl"], q)?;
+            for _ in 0..args.processes {
+                ms.push(run(&["-n", "10", "--format", "jsonl"], q)?.0);
+            }
+        }
+        whole = Some(figures(ms));
+        let mut ms = Vec::new();
+        run(&["--all", "--format", "jsonl"], "oil prices")?;
+        for _ in 0..args.processes {
+            let (t, lines) = run(&["--all", "--format", "jsonl"], "oil prices")?;
+            ms.push(t);
+            export_hits = Some(lines);
+        }
+        export = Some(figures(ms));
+    }
+
+    let report = Report {
+        index: args.index.display().to_string(),
+        passages,
+        segments,
+        queries: QUERIES.len(),
+        in_process: figures(plain),
+        in_process_dated: figures(dated),
+        whole_process: whole,
+        export_all: export,
+        export_all_hits: export_hits,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(());
+    }
+    println!(
+        "index {} ({} passages, {} segments), {} queries",
+        report.index, report.passages, report.segments, report.queries
+    );
+    let line = |label: &str, f: &Figures| {
+        println!(
+            "{label:<44} median {:>8.3} ms   p99 {:>8.3} ms   ({} runs)",
+            f.median, f.p99, f.samples
+        )
+    };
+    line("in-process top 10 + snippets", &report.in_process);
+    line(
+        "in-process top 10 + snippets, date range",
+        &report.in_process_dated,
+    );
+    if let Some(f) = &report.whole_process {
+        line("whole process -n 10 --format jsonl", f);
+    }
+    if let Some(f) = &report.export_all {
+        line(
+            &format!(
+                "whole process \"oil prices\" --all ({} hits)",
+                report.export_all_hits.unwrap_or(0)
+            ),
+            f,
+        );
+    }
+    Ok(())
+}
+
+fn request(q: &str) -> SearchRequest {
+    SearchRequest::new(q)
+}
