@@ -54,6 +54,8 @@ struct Args {
     rounds: usize,
     processes: usize,
     json: bool,
+    /// Only this query (profiling).
+    only: Option<String>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -63,6 +65,7 @@ fn parse_args() -> Result<Args> {
         rounds: 30,
         processes: 5,
         json: false,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -73,6 +76,7 @@ fn parse_args() -> Result<Args> {
             "--rounds" => args.rounds = value()?.parse().context("--rounds")?,
             "--processes" => args.processes = value()?.parse().context("--processes")?,
             "--json" => args.json = true,
+            "--only" => args.only = Some(value()?),
             other => bail!("unknown argument {other} (see the example's doc comment)"),
         }
     }
@@ -114,6 +118,8 @@ struct Report {
     whole_process: Option<Figures>,
     export_all: Option<Figures>,
     export_all_hits: Option<usize>,
+    /// Median in-process milliseconds of each query without a date range.
+    per_query: Vec<(String, f64)>,
 }
 
 /// One search as the CLI runs it for `-n 10 --format jsonl`: top 10, snippets made for each hit.
@@ -142,31 +148,35 @@ fn main() -> Result<()> {
 
     let mut plain = Vec::new();
     let mut dated = Vec::new();
-    let requests: Vec<(SearchRequest, bool)> = QUERIES
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); QUERIES.len()];
+    let requests: Vec<(SearchRequest, bool, usize)> = QUERIES
         .iter()
-        .flat_map(|q| {
-            let mut all = vec![(request(q), false)];
+        .enumerate()
+        .filter(|(_, q)| args.only.as_deref().is_none_or(|o| o == **q))
+        .flat_map(|(i, q)| {
+            let mut all = vec![(request(q), false, i)];
             for (since, until) in RANGES {
                 let mut r = request(q);
                 if let Ok(range) = parse_range(Some(since), Some(until), None) {
                     r.dates = range;
-                    all.push((r, true));
+                    all.push((r, true, i));
                 }
             }
             all
         })
         .collect();
     // One warm-up pass (page cache, lazily opened columns), then the measured rounds.
-    for (r, _) in &requests {
+    for (r, _, _) in &requests {
         top10(&engine, r)?;
     }
     for _ in 0..args.rounds {
-        for (r, is_dated) in &requests {
+        for (r, is_dated, i) in &requests {
             let (ms, _) = time_ms(|| top10(&engine, r))?;
             if *is_dated {
                 dated.push(ms);
             } else {
                 plain.push(ms);
+                per_query[*i].push(ms);
             }
         }
     }
@@ -216,6 +226,11 @@ fn main() -> Result<()> {
         whole_process: whole,
         export_all: export,
         export_all_hits: export_hits,
+        per_query: QUERIES
+            .iter()
+            .zip(per_query)
+            .map(|(q, ms)| (q.to_string(), figures(ms).median))
+            .collect(),
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -236,6 +251,9 @@ fn main() -> Result<()> {
         "in-process top 10 + snippets, date range",
         &report.in_process_dated,
     );
+    for (q, ms) in &report.per_query {
+        println!("    {q:<40} median {ms:>8.3} ms");
+    }
     if let Some(f) = &report.whole_process {
         line("whole process -n 10 --format jsonl", f);
     }
@@ -251,6 +269,9 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// Top 10, one passage per article, no totals (as `search -n 10 --format jsonl` asks).
 fn request(q: &str) -> SearchRequest {
-    SearchRequest::new(q)
+    let mut r = SearchRequest::new(q);
+    r.count = false;
+    r
 }

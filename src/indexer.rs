@@ -16,6 +16,7 @@ use tantivy::{DateTime, IndexWriter, TantivyError, Term};
 
 use crate::article::{parse_article, Article, SkipReason, MAX_FILE_BYTES};
 use crate::corpus::{stat_all, walk_names, CorpusFile, WalkItem};
+use crate::date_filter::{month_key, year_key};
 use crate::error::{Error, Result};
 use crate::passage::split_passages;
 use crate::schema::{CorpusRoot, DatelineIndex, Fields, IndexMeta, SCHEMA_VERSION};
@@ -124,6 +125,8 @@ pub fn article_documents(article: &Article, fields: &Fields) -> Vec<TantivyDocum
             doc.add_text(fields.article, &article.id);
             if let Some(d) = article.date {
                 doc.add_date(fields.date, to_index_date(d));
+                doc.add_u64(fields.period, year_key(d.year()));
+                doc.add_u64(fields.period, month_key(d.year(), d.month()));
             }
             doc.add_u64(fields.passage, p.number);
             doc.add_u64(fields.paragraph, p.paragraph);

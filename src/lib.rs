@@ -23,6 +23,7 @@
 
 pub mod article;
 pub mod corpus;
+pub mod date_filter;
 pub mod dates;
 pub mod error;
 pub mod indexer;

@@ -3,7 +3,8 @@
 //! Every passage is one document. The passage text is indexed twice at the same positions: through the
 //! English analyzer with a stemmer (`text`, stored) and through the same analyzer without it (`exact`),
 //! which answers quoted words and phrases and names the stemmer would change. Dates are stored at
-//! midnight UTC so that a date range covers one indexed term per day.
+//! midnight UTC so that a date range covers one indexed term per day, and as year and month keys, so that
+//! a wide range needs few terms (see [`crate::date_filter`]).
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +21,7 @@ use crate::tokenizer::WordTokenizer;
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -37,6 +38,8 @@ pub struct Fields {
     pub headline: Field,
     pub text: Field,
     pub exact: Field,
+    /// Year and month keys of the date (see [`crate::date_filter`]).
+    pub period: Field,
 }
 
 /// Field names, shared by the schema and fast-field readers.
@@ -48,6 +51,7 @@ pub mod names {
     pub const HEADLINE: &str = "headline";
     pub const TEXT: &str = "text";
     pub const EXACT: &str = "exact";
+    pub const PERIOD: &str = "period";
 }
 
 /// Builds the dateline schema and its field handles.
@@ -82,6 +86,7 @@ pub fn build_schema() -> (Schema, Fields) {
         names::EXACT,
         TextOptions::default().set_indexing_options(text_indexing(EXACT_ANALYZER)),
     );
+    let period = b.add_u64_field(names::PERIOD, INDEXED);
     let fields = Fields {
         article,
         date,
@@ -90,6 +95,7 @@ pub fn build_schema() -> (Schema, Fields) {
         headline,
         text,
         exact,
+        period,
     };
     (b.build(), fields)
 }

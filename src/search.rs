@@ -3,14 +3,13 @@
 //! and the texts of the hits to print are read from the index one at a time.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Bound;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::query::{BooleanQuery, FuzzyTermQuery, InvertedIndexRangeQuery, Occur, Query};
+use tantivy::query::{FuzzyTermQuery, Query};
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{
     DateTime, DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
@@ -18,9 +17,9 @@ use tantivy::{
 };
 use time::Date;
 
+use crate::date_filter::within_dates;
 use crate::dates::DateRange;
 use crate::error::Result;
-use crate::indexer::to_index_date;
 use crate::query::{compile, HighlightTerms, MatchMode, QueryOptions, Ranking};
 use crate::schema::{names, DatelineIndex, Fields};
 use crate::snippet::Highlighter;
@@ -54,6 +53,9 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Every unquoted word is fuzzy (`word~`).
     pub fuzzy: bool,
+    /// Count every match for [`SearchResults::counts`]. Counting visits every matching passage, which
+    /// costs more than finding the top few: leave it off when the totals are not shown.
+    pub count: bool,
 }
 
 impl SearchRequest {
@@ -68,6 +70,7 @@ impl SearchRequest {
             match_mode: MatchMode::All,
             ranking: Ranking::default(),
             fuzzy: false,
+            count: true,
         }
     }
 }
@@ -100,7 +103,31 @@ struct HitRef {
 /// An open index ready to search.
 pub struct Engine {
     pub handle: DatelineIndex,
-    reader: IndexReader,
+    /// The searcher of the opened commit (the reader is never reloaded).
+    searcher: Searcher,
+    /// Fast-field columns of each segment, opened on first use (opening them for every search was
+    /// a sixth of a top-10 search).
+    columns: Vec<OnceLock<Arc<SegmentColumns>>>,
+    /// Earliest and latest dates in the index.
+    date_bounds: OnceLock<Option<(Date, Date)>>,
+}
+
+/// The fast-field columns a search reads for each match.
+struct SegmentColumns {
+    dates: Column<DateTime>,
+    passages: Column<u64>,
+    articles: Option<StrColumn>,
+}
+
+impl SegmentColumns {
+    fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let ff = reader.fast_fields();
+        Ok(SegmentColumns {
+            dates: ff.date(names::DATE)?,
+            passages: ff.u64(names::PASSAGE)?,
+            articles: ff.str(names::ARTICLE)?,
+        })
+    }
 }
 
 impl Engine {
@@ -111,12 +138,62 @@ impl Engine {
 
     /// Wraps an already opened index.
     pub fn from_handle(handle: DatelineIndex) -> Result<Engine> {
-        let reader = handle
+        let reader: IndexReader = handle
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        Ok(Engine { handle, reader })
+        let searcher = reader.searcher();
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|_| OnceLock::new())
+            .collect();
+        Ok(Engine {
+            handle,
+            searcher,
+            columns,
+            date_bounds: OnceLock::new(),
+        })
+    }
+
+    /// The columns of segment `ord`, opened once.
+    fn segment_columns(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<SegmentColumns>> {
+        let slot = self
+            .columns
+            .get(ord as usize)
+            .ok_or_else(|| tantivy::TantivyError::InternalError(format!("no segment {ord}")))?;
+        if let Some(c) = slot.get() {
+            return Ok(c.clone());
+        }
+        let opened = Arc::new(SegmentColumns::open(self.searcher.segment_reader(ord))?);
+        Ok(slot.get_or_init(|| opened).clone())
+    }
+
+    /// The earliest and latest dates in the index, `None` when nothing is dated.
+    pub fn date_bounds(&self) -> Option<(Date, Date)> {
+        *self.date_bounds.get_or_init(|| {
+            let mut bounds: Option<(DateTime, DateTime)> = None;
+            for ord in 0..self.columns.len() {
+                let Ok(cols) = self.segment_columns(ord as SegmentOrdinal) else {
+                    continue;
+                };
+                if cols.dates.values.num_vals() == 0 {
+                    continue;
+                }
+                let (lo, hi) = (cols.dates.min_value(), cols.dates.max_value());
+                bounds = Some(match bounds {
+                    Some((a, b)) => (a.min(lo), b.max(hi)),
+                    None => (lo, hi),
+                });
+            }
+            let day = |d: DateTime| {
+                time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs())
+                    .ok()
+                    .map(|t| t.date())
+            };
+            bounds.and_then(|(lo, hi)| Some((day(lo)?, day(hi)?)))
+        })
     }
 
     pub fn fields(&self) -> &Fields {
@@ -124,7 +201,7 @@ impl Engine {
     }
 
     pub fn searcher(&self) -> Searcher {
-        self.reader.searcher()
+        self.searcher.clone()
     }
 
     /// Runs a search. Every match is counted; hit texts are read lazily by [`SearchResults::hits`].
@@ -136,25 +213,28 @@ impl Engine {
             fuzzy: request.fuzzy,
         };
         let compiled = compile(&request.query, &fields, options)?;
-        let query = within_dates(compiled.query, &fields, &request.dates);
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher();
+        let query = within_dates(compiled.query, &fields, self.date_bounds(), &request.dates);
         let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1;
-        let (refs, total_passages, total_articles) = match request.limit {
+        let (refs, counts) = match request.limit {
             Some(n) if top_only => {
                 // Two cheap passes beat one expensive one: counting needs no scores, and the top-N
                 // collector can skip blocks that cannot make the cut.
-                let (passages, articles) = searcher.search(query.as_ref(), &Totals)?;
-                (
-                    top_refs(&searcher, query.as_ref(), n, request)?,
-                    passages,
-                    articles,
-                )
+                let counts = if request.count {
+                    let (passages, articles) = searcher.search(query.as_ref(), &Totals)?;
+                    Some(MatchCounts { passages, articles })
+                } else {
+                    None
+                };
+                (self.top_refs(query.as_ref(), n, request)?, counts)
             }
             _ => {
-                let all = searcher.search(query.as_ref(), &AllMatches)?;
-                let passages = all.len() as u64;
-                let articles = all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64;
-                (rank(all, request), passages, articles)
+                let all = searcher.search(query.as_ref(), &AllMatches { engine: self })?;
+                let counts = MatchCounts {
+                    passages: all.len() as u64,
+                    articles: all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64,
+                };
+                (rank(all, request), Some(counts))
             }
         };
         let highlight = expand_terms(&searcher, &fields, compiled.highlight)?;
@@ -162,8 +242,7 @@ impl Engine {
             searcher,
             fields,
             refs,
-            total_passages,
-            total_articles,
+            counts,
             highlighter: Highlighter::new(highlight),
         })
     }
@@ -220,71 +299,53 @@ fn expand_terms(
     Ok(terms)
 }
 
-/// The best `n` hits by relevance with at most one passage per article (or no per-article limit),
-/// reading only as many top documents as needed: the window grows until the ranked hits are complete and
-/// no unread document could tie the last one kept.
-fn top_refs(
-    searcher: &Searcher,
-    query: &dyn Query,
-    n: usize,
-    request: &SearchRequest,
-) -> Result<Vec<HitRef>> {
-    if n == 0 {
-        return Ok(Vec::new());
-    }
-    let mut window = n.saturating_mul(2).max(16);
-    loop {
-        let top = searcher.search(query, &TopDocs::with_limit(window).order_by_score())?;
-        let exhausted = top.len() < window;
-        let floor = top.last().map(|(s, _)| *s);
-        let refs = hit_refs(searcher, &top)?;
-        let ranked = rank(refs, request);
-        let complete = ranked.len() == n && ranked.last().map(|h| h.score) > floor;
-        if exhausted || complete {
-            return Ok(ranked);
+impl Engine {
+    /// The best `n` hits by relevance with at most one passage per article (or no per-article limit),
+    /// reading only as many top documents as needed: the window grows until the ranked hits are
+    /// complete and no unread document could tie the last one kept.
+    fn top_refs(
+        &self,
+        query: &dyn Query,
+        n: usize,
+        request: &SearchRequest,
+    ) -> Result<Vec<HitRef>> {
+        if n == 0 {
+            return Ok(Vec::new());
         }
-        window = window.saturating_mul(4);
-    }
-}
-
-/// Reads the small per-hit record of each scored address from the fast fields.
-fn hit_refs(searcher: &Searcher, top: &[(Score, DocAddress)]) -> Result<Vec<HitRef>> {
-    let mut columns: HashMap<SegmentOrdinal, SegmentMatches> = HashMap::new();
-    for &(score, address) in top {
-        let seg = match columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let reader = searcher.segment_reader(address.segment_ord);
-                e.insert(AllMatches.for_segment(address.segment_ord, reader)?)
+        let mut window = n.saturating_mul(2).max(16);
+        loop {
+            let top = self
+                .searcher
+                .search(query, &TopDocs::with_limit(window).order_by_score())?;
+            let exhausted = top.len() < window;
+            let floor = top.last().map(|(s, _)| *s);
+            let refs = self.hit_refs(&top)?;
+            let ranked = rank(refs, request);
+            let complete = ranked.len() == n && ranked.last().map(|h| h.score) > floor;
+            if exhausted || complete {
+                return Ok(ranked);
             }
-        };
-        seg.collect(address.doc_id, score);
+            window = window.saturating_mul(4);
+        }
     }
-    Ok(columns
-        .into_values()
-        .flat_map(SegmentCollector::harvest)
-        .collect())
-}
 
-/// `query` restricted to a date range, the filter walking the indexed date terms (one per day), which
-/// is far cheaper than scanning the fast-field column for narrow ranges.
-pub(crate) fn within_dates(
-    query: Box<dyn Query>,
-    fields: &Fields,
-    dates: &DateRange,
-) -> Box<dyn Query> {
-    if dates.is_unbounded() {
-        return query;
+    /// Reads the small per-hit record of each scored address from the fast fields.
+    fn hit_refs(&self, top: &[(Score, DocAddress)]) -> Result<Vec<HitRef>> {
+        let mut columns: HashMap<SegmentOrdinal, SegmentMatches> = HashMap::new();
+        for &(score, address) in top {
+            let seg = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(SegmentMatches::new(address.segment_ord, self)?)
+                }
+            };
+            seg.collect(address.doc_id, score);
+        }
+        Ok(columns
+            .into_values()
+            .flat_map(SegmentCollector::harvest)
+            .collect())
     }
-    let bound = |d: Option<Date>| match d {
-        Some(d) => Bound::Included(Term::from_field_date(fields.date, to_index_date(d))),
-        None => Bound::Unbounded,
-    };
-    let filter = InvertedIndexRangeQuery::new(bound(dates.since), bound(dates.until));
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Must, query),
-        (Occur::Must, Box::new(filter)),
-    ]))
 }
 
 /// Orders the matches and applies the per-article and total limits.
@@ -346,15 +407,22 @@ fn rank(mut all: Vec<HitRef>, request: &SearchRequest) -> Vec<HitRef> {
     all
 }
 
+/// How many passages and articles match a search (within its date range).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchCounts {
+    /// Every matching passage.
+    pub passages: u64,
+    /// Every article with a matching passage.
+    pub articles: u64,
+}
+
 /// The outcome of a search: totals, and the ranked hits to read.
 pub struct SearchResults {
     searcher: Searcher,
     fields: Fields,
     refs: Vec<HitRef>,
-    /// Every matching passage (within the date range).
-    pub total_passages: u64,
-    /// Every article with a matching passage.
-    pub total_articles: u64,
+    /// How many passages and articles match, when counted (see [`SearchRequest::count`]).
+    pub counts: Option<MatchCounts>,
     highlighter: Highlighter,
 }
 
@@ -411,33 +479,36 @@ pub fn format_day(secs: i64) -> Option<String> {
 }
 
 /// Collects a [`HitRef`] for every match.
-struct AllMatches;
+struct AllMatches<'a> {
+    engine: &'a Engine,
+}
 
 struct SegmentMatches {
     segment: SegmentOrdinal,
-    dates: Column<DateTime>,
-    passages: Column<u64>,
-    articles: Option<StrColumn>,
+    columns: Arc<SegmentColumns>,
     raw: Vec<(Score, DocId, Option<i64>, u64, u64)>,
 }
 
-impl Collector for AllMatches {
+impl SegmentMatches {
+    fn new(segment: SegmentOrdinal, engine: &Engine) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment,
+            columns: engine.segment_columns(segment)?,
+            raw: Vec::new(),
+        })
+    }
+}
+
+impl Collector for AllMatches<'_> {
     type Fruit = Vec<HitRef>;
     type Child = SegmentMatches;
 
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
-        reader: &SegmentReader,
+        _reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
-        let ff = reader.fast_fields();
-        Ok(SegmentMatches {
-            segment,
-            dates: ff.date(names::DATE)?,
-            passages: ff.u64(names::PASSAGE)?,
-            articles: ff.str(names::ARTICLE)?,
-            raw: Vec::new(),
-        })
+        SegmentMatches::new(segment, self.engine)
     }
 
     fn requires_scoring(&self) -> bool {
@@ -453,9 +524,10 @@ impl SegmentCollector for SegmentMatches {
     type Fruit = Vec<HitRef>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let date = self.dates.first(doc).map(|d| d.into_timestamp_secs());
-        let passage = self.passages.first(doc).unwrap_or(0);
-        let ord = self
+        let cols = &self.columns;
+        let date = cols.dates.first(doc).map(|d| d.into_timestamp_secs());
+        let passage = cols.passages.first(doc).unwrap_or(0);
+        let ord = cols
             .articles
             .as_ref()
             .and_then(|a| a.term_ords(doc).next())
@@ -473,7 +545,7 @@ impl SegmentCollector for SegmentMatches {
                 .entry(ord)
                 .or_insert_with(|| {
                     buf.clear();
-                    if let Some(col) = &self.articles {
+                    if let Some(col) = &self.columns.articles {
                         let _ = col.ord_to_str(ord, &mut buf);
                     }
                     Arc::from(buf.as_str())
@@ -586,8 +658,9 @@ mod tests {
             .map(|&(a, b)| &possessive.snippet[a..b])
             .collect();
         assert_eq!(marked, vec!["Niger"]);
-        assert_eq!(results.total_articles, 1);
-        assert_eq!(hits.len() as u64, results.total_passages);
+        let counts = results.counts.expect("counted");
+        assert_eq!(counts.articles, 1);
+        assert_eq!(hits.len() as u64, counts.passages);
     }
 
     #[test]
@@ -597,7 +670,8 @@ mod tests {
             let mut request = SearchRequest::new("Niger");
             request.dates =
                 crate::dates::parse_range(Some(since), Some(until), None).expect("range");
-            engine.search(&request).expect("search").total_passages
+            let counts = engine.search(&request).expect("search").counts;
+            counts.map_or(0, |c| c.passages)
         };
         assert!(count("2023-07-28", "2023-07-28") > 0);
         assert_eq!(count("2023-07-29", "2023-08"), 0);

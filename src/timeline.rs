@@ -12,11 +12,12 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, Month};
 
+use crate::date_filter::within_dates;
 use crate::dates::DateRange;
 use crate::error::Result;
 use crate::query::{compile, MatchMode, QueryOptions, Ranking};
 use crate::schema::names;
-use crate::search::{within_dates, Engine};
+use crate::search::Engine;
 
 /// The size of a bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -156,7 +157,8 @@ impl Engine {
         };
         let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
         for q in &request.queries {
-            let query = within_dates(compile(q, &fields, options)?.query, &fields, &request.dates);
+            let compiled = compile(q, &fields, options)?.query;
+            let query = within_dates(compiled, &fields, self.date_bounds(), &request.dates);
             per_query.push(searcher.search(query.as_ref(), &DayCollector)?);
         }
         let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());

@@ -27,6 +27,9 @@ pub const MAX_TOKEN_BYTES: usize = 40;
 /// Slots of the memory of normalised words (a power of two).
 const CACHE_SLOTS: usize = 4_096;
 
+/// Words normalised without the memory before it is allocated.
+const CACHE_AFTER: usize = 20_000;
+
 /// Longest word (in bytes, as written and normalised) that the memory keeps.
 const CACHE_WORD_BYTES: usize = 31;
 
@@ -55,8 +58,10 @@ pub struct WordTokenizer {
     normalize: TextAnalyzer,
     stem: bool,
     /// Normalised forms of recent words: direct-mapped by a hash of the word as written (a word
-    /// replaces the one in its slot), allocated on first use.
+    /// replaces the one in its slot), allocated once the tokenizer has seen [`CACHE_AFTER`] words
+    /// (a query or a snippet needs no memory).
     cache: Vec<Slot>,
+    seen: usize,
     hasher: foldhash::fast::FixedState,
     /// Token buffers, reused across calls; the first `len` are the current stream.
     tokens: Vec<Token>,
@@ -79,6 +84,7 @@ impl WordTokenizer {
             normalize,
             stem,
             cache: Vec::new(),
+            seen: 0,
             hasher: foldhash::fast::FixedState::with_seed(0x5eed),
             tokens: Vec::new(),
             len: 0,
@@ -115,12 +121,15 @@ impl WordTokenizer {
             token.text.make_ascii_lowercase();
             return;
         }
-        let cacheable = raw.len() <= CACHE_WORD_BYTES;
-        let mut slot_index = usize::MAX;
-        if cacheable {
-            if self.cache.is_empty() {
+        if self.cache.is_empty() {
+            self.seen += 1;
+            if self.seen > CACHE_AFTER {
                 self.cache = vec![EMPTY_SLOT; CACHE_SLOTS];
             }
+        }
+        let cacheable = raw.len() <= CACHE_WORD_BYTES && !self.cache.is_empty();
+        let mut slot_index = usize::MAX;
+        if cacheable {
             slot_index = (self.hasher.hash_one(raw.as_bytes()) as usize) & (CACHE_SLOTS - 1);
             let slot = &self.cache[slot_index];
             if usize::from(slot.raw_len) == raw.len() && &slot.raw[..raw.len()] == raw.as_bytes() {
@@ -321,10 +330,14 @@ mod tests {
             "",
             "-",
         ];
+        let filler = "filler ".repeat(CACHE_AFTER + 1);
         for stem in [false, true] {
             let mut a = TextAnalyzer::from(WordTokenizer::new(stem));
-            for _ in 0..2 {
-                // The second round reads the remembered words.
+            for round in 0..3 {
+                if round == 1 {
+                    // From now on the memory is used: the first pass fills it, the next reads it.
+                    tokens(&mut a, &filler);
+                }
                 for text in texts {
                     assert_eq!(
                         tokens(&mut a, text),

@@ -35,14 +35,19 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         },
         ranking: Default::default(),
         fuzzy: args.fuzzy,
+        // Only these formats print the totals; counting costs a pass over every match.
+        count: matches!(
+            args.format,
+            SearchFormat::Text | SearchFormat::Json | SearchFormat::Markdown
+        ) || (!args.all && args.limit == 0),
     };
     let results = engine.search(&request)?;
     let summary = SearchSummary {
         query,
         since: dates.since.map(|d| d.to_string()),
         until: dates.until.map(|d| d.to_string()),
-        total_passages: results.total_passages,
-        total_articles: results.total_articles,
+        total_passages: results.counts.map(|c| c.passages),
+        total_articles: results.counts.map(|c| c.articles),
         shown: results.len(),
     };
 
@@ -77,7 +82,11 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     printer.finish(&summary).with_context(write_context)?;
     drop(printer);
 
-    if results.total_passages == 0 {
+    let nothing = match results.counts {
+        Some(c) => c.passages == 0,
+        None => results.is_empty(),
+    };
+    if nothing {
         if args.format == SearchFormat::Text {
             let hint = match request.match_mode {
                 MatchMode::All if summary.query.split_whitespace().count() > 1 => {

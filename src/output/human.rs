@@ -62,18 +62,24 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
     }
 
     fn finish(&mut self, s: &SearchSummary) -> io::Result<()> {
-        if s.total_passages == 0 {
-            return Ok(());
-        }
+        let line = match (s.total_passages, s.total_articles) {
+            (Some(0), _) => return Ok(()),
+            (Some(passages), Some(articles)) => format!(
+                "{} of {} matching passage{} shown ({} article{})",
+                s.shown,
+                passages,
+                if passages == 1 { "" } else { "s" },
+                articles,
+                if articles == 1 { "" } else { "s" },
+            ),
+            _ if s.shown == 0 => return Ok(()),
+            _ => format!(
+                "{} passage{} shown",
+                s.shown,
+                if s.shown == 1 { "" } else { "s" }
+            ),
+        };
         writeln!(self.out)?;
-        let line = format!(
-            "{} of {} matching passage{} shown ({} article{})",
-            s.shown,
-            s.total_passages,
-            if s.total_passages == 1 { "" } else { "s" },
-            s.total_articles,
-            if s.total_articles == 1 { "" } else { "s" },
-        );
         writeln!(self.out, "{}", self.paint(DIM_ON, &line))?;
         self.out.flush()
     }

@@ -25,8 +25,8 @@ struct Head<'a> {
     query: &'a str,
     since: Option<&'a str>,
     until: Option<&'a str>,
-    total_passages: u64,
-    total_articles: u64,
+    total_passages: Option<u64>,
+    total_articles: Option<u64>,
 }
 
 impl<W: Write> SearchPrinter for JsonPrinter<W> {

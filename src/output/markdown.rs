@@ -63,11 +63,14 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
         if let Some(until) = &s.until {
             range.push_str(&format!(" until {until}"));
         }
-        writeln!(
-            self.out,
-            "{} matching passages in {} articles{range}; {} shown.",
-            s.total_passages, s.total_articles, s.shown
-        )?;
+        match (s.total_passages, s.total_articles) {
+            (Some(passages), Some(articles)) => writeln!(
+                self.out,
+                "{passages} matching passages in {articles} articles{range}; {} shown.",
+                s.shown
+            )?,
+            _ => writeln!(self.out, "{} passages shown{range}.", s.shown)?,
+        }
         writeln!(self.out)
     }
 

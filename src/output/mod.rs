@@ -29,8 +29,9 @@ pub struct SearchSummary {
     pub query: String,
     pub since: Option<String>,
     pub until: Option<String>,
-    pub total_passages: u64,
-    pub total_articles: u64,
+    /// Matching passages and articles, when counted.
+    pub total_passages: Option<u64>,
+    pub total_articles: Option<u64>,
     /// How many hits will be printed.
     pub shown: usize,
 }

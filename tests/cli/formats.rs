@@ -237,8 +237,8 @@ fn csv_and_json_cells_round_trip_exactly() {
         query: nasty.to_string(),
         since: None,
         until: None,
-        total_passages: 1,
-        total_articles: 1,
+        total_passages: Some(1),
+        total_articles: Some(1),
         shown: 1,
     };
     let print = |printer: &mut dyn SearchPrinter| {

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The performance table of the README for dateline on this machine: a full index of a generated corpus
+# (wall time, MB/s, peak RSS, index size / input), then query latency (examples/latency.rs: a fixed
+# mixed set, top 10 with snippets, in-process with and without date ranges, whole processes, and an
+# export of every hit of "oil prices").
+#
+#   benches/compare.sh [MB] [RUNS]      (defaults: 200 MB, 3 index runs; medians are printed)
+#
+# The corpus goes to target/bench-corpus-<MB>mb (made by ../shared/tools/gen_corpus.py from the Reuters
+# metadata when missing; 200 MB takes about 1 GB of disk in small files). Each index run starts from
+# an empty folder with the corpus read once beforehand (warm page cache). The index of the last run
+# is kept in target/compare-index-<MB>mb for the query measures and removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB=${1:-200}
+RUNS=${2:-3}
+cargo build --release --quiet --bin dateline --example latency
+BIN=target/release/dateline
+SRC=target/bench-corpus-${MB}mb
+if [ ! -d "$SRC" ]; then
+  python3 ../shared/tools/gen_corpus.py ../shared/corpora/reuters-dev/meta.jsonl "$SRC" --mb "$MB"
+fi
+INDEX=target/compare-index-${MB}mb
+trap 'rm -rf "$INDEX"' EXIT
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+input=$(find "$SRC" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+files=$(find "$SRC" -type f | wc -l)
+walls=(); rss=()
+for _ in $(seq "$RUNS"); do
+  rm -rf "$INDEX"
+  find "$SRC" -type f -print0 | xargs -0 cat > /dev/null
+  out=$( { /usr/bin/time -f '%e %M' "$BIN" index "$SRC" --index "$INDEX" --quiet; } 2>&1 | tail -1)
+  walls+=("$(echo "$out" | cut -d' ' -f1)")
+  rss+=("$(echo "$out" | cut -d' ' -f2)")
+done
+wall=$(printf '%s\n' "${walls[@]}" | median)
+peak=$(printf '%s\n' "${rss[@]}" | median)
+size=$(du -sb "$INDEX" | cut -f1)
+lat=$(target/release/examples/latency --index "$INDEX" --bin "$BIN" --json)
+
+echo "dateline $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "corpus $SRC: $files files, $(awk -v b="$input" 'BEGIN { printf "%.1f", b / 1e6 }') MB; index runs: ${walls[*]} s (median of $RUNS)"
+echo
+python3 - "$input" "$wall" "$peak" "$size" "$lat" <<'EOF'
+import json, sys
+inp, wall, peak, size = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+lat = json.loads(sys.argv[5])
+def f(x):
+    return f"{x['median']:.2f} / {x['p99']:.2f} ms"
+rows = [
+    ("index: files to committed index", f"{wall:.1f} s"),
+    ("index rate", f"{inp / 1e6 / wall:.1f} MB/s"),
+    ("index peak RSS", f"{peak / 1024:.0f} MB"),
+    ("index size / input", f"{size / inp:.2f} ({size / 1e6:.0f} MB)"),
+    (f"top 10 + snippets, in-process, median / p99 ({lat['queries']} queries)", f(lat["in_process"])),
+    ("same with a date range, median / p99", f(lat["in_process_dated"])),
+    ("whole process `search Q -n 10 --format jsonl`, median / p99", f(lat["whole_process"])),
+    (f"whole process `search \"oil prices\" --all --format jsonl` ({lat['export_all_hits']} hits), median",
+     f"{lat['export_all']['median']:.0f} ms"),
+]
+print("| measure | dateline |")
+print("|---|---|")
+for k, v in rows:
+    print(f"| {k} | {v} |")
+print()
+print(f"index: {lat['passages']} passages in {lat['segments']} segments")
+print("in-process median per query (no date range):")
+for q, ms in lat["per_query"]:
+    print(f"  {q:<28} {ms:.2f} ms")
+EOF
