@@ -19,17 +19,8 @@ use dateline::schema::index_exists;
 use dateline::search::{Engine, SearchRequest};
 use dateline::timeline::{Bucketing, TimelineRequest};
 
-/// A fixed mixed query set: names, topics, phrases, OR queries.
-const QUERIES: &[&str] = &[
-    "Volcker",
-    "\"Reagan\"",
-    "oil prices",
-    "\"central bank\"",
-    "coffee OR cocoa",
-    "opec output",
-    "dollar -yen",
-    "\"interest rates\" fed",
-];
+/// The fixed mixed query set (names, topics, phrases, OR queries), shared with `examples/latency.rs`.
+const QUERY_SET: &str = include_str!("queries.txt");
 
 fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -149,21 +140,34 @@ fn bench_timeline(c: &mut Criterion) {
     group.finish();
 }
 
+/// Top 10 with snippets over the mixed query set (one iteration runs every query once), as
+/// `search Q -n 10 --format jsonl` does: no totals counted.
 fn bench_queries(c: &mut Criterion) {
     let engine = engine();
+    let queries: Vec<&str> = QUERY_SET.lines().filter(|l| !l.trim().is_empty()).collect();
     let ranges = [
         ("all dates", parse_range(None, None, None)),
-        ("one month", parse_range(None, None, Some("1996-05"))),
+        ("one year (1987)", parse_range(None, None, Some("1987"))),
+        (
+            "one month (1996-05)",
+            parse_range(None, None, Some("1996-05")),
+        ),
+        (
+            "a decade (2000-2009)",
+            parse_range(Some("2000-01-01"), Some("2009-12-31"), None),
+        ),
     ];
     let mut group = c.benchmark_group("search_top10_with_snippets");
+    group.throughput(Throughput::Elements(queries.len() as u64));
     for (label, range) in ranges {
         let range = range.expect("range");
         group.bench_function(label, |b| {
             b.iter(|| {
                 let mut hits = 0;
-                for q in QUERIES {
+                for q in &queries {
                     let mut request = SearchRequest::new(*q);
                     request.dates = range;
+                    request.count = false;
                     let results = engine.search(&request).expect("search");
                     hits += results.hits().filter_map(Result::ok).count();
                 }

@@ -21,28 +21,12 @@ use dateline::dates::parse_range;
 use dateline::search::{Engine, SearchRequest};
 use serde::Serialize;
 
-/// The mixed query set: names, topics, phrases, OR queries, exclusions.
-pub const QUERIES: &[&str] = &[
-    "Volcker",
-    "Reagan",
-    "\"Yeutter\"",
-    "Thatcher",
-    "oil prices",
-    "coffee exports",
-    "grain harvest",
-    "trade deficit",
-    "\"central bank\"",
-    "\"interest rates\"",
-    "\"crude oil\" opec",
-    "\"money supply\"",
-    "coffee OR cocoa",
-    "gold OR silver",
-    "wheat OR corn OR soybeans",
-    "dollar -yen",
-];
+/// The mixed query set (names, topics, phrases, OR queries, an exclusion), one per line; shared with
+/// the criterion bench.
+const QUERY_SET: &str = include_str!("../benches/queries.txt");
 
 /// Date ranges (inclusive) tried with every query: a year, a month, a decade.
-const RANGES: &[(&str, &str)] = &[
+pub const RANGES: &[(&str, &str)] = &[
     ("1987-01-01", "1987-12-31"),
     ("1996-05-01", "1996-05-31"),
     ("2000-01-01", "2009-12-31"),
@@ -140,6 +124,7 @@ fn time_ms(f: impl FnOnce() -> Result<usize>) -> Result<(f64, usize)> {
 
 fn main() -> Result<()> {
     let args = parse_args()?;
+    let queries: Vec<&str> = QUERY_SET.lines().filter(|l| !l.trim().is_empty()).collect();
     let engine = Engine::open(&args.index)
         .with_context(|| format!("cannot open the index {}", args.index.display()))?;
     let searcher = engine.searcher();
@@ -148,8 +133,8 @@ fn main() -> Result<()> {
 
     let mut plain = Vec::new();
     let mut dated = Vec::new();
-    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); QUERIES.len()];
-    let requests: Vec<(SearchRequest, bool, usize)> = QUERIES
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); queries.len()];
+    let requests: Vec<(SearchRequest, bool, usize)> = queries
         .iter()
         .enumerate()
         .filter(|(_, q)| args.only.as_deref().is_none_or(|o| o == **q))
@@ -199,7 +184,7 @@ fn main() -> Result<()> {
             })
         };
         let mut ms = Vec::new();
-        for q in QUERIES {
+        for q in &queries {
             run(&["-n", "10", "--format", "jsonl"], q)?;
             for _ in 0..args.processes {
                 ms.push(run(&["-n", "10", "--format", "jsonl"], q)?.0);
@@ -220,13 +205,13 @@ fn main() -> Result<()> {
         index: args.index.display().to_string(),
         passages,
         segments,
-        queries: QUERIES.len(),
+        queries: queries.len(),
         in_process: figures(plain),
         in_process_dated: figures(dated),
         whole_process: whole,
         export_all: export,
         export_all_hits: export_hits,
-        per_query: QUERIES
+        per_query: queries
             .iter()
             .zip(per_query)
             .map(|(q, ms)| (q.to_string(), figures(ms).median))

@@ -430,6 +430,10 @@ pub struct QueryOptions {
 pub struct CompiledQuery {
     pub query: Box<dyn Query>,
     pub highlight: HighlightTerms,
+    /// Score to add to a match that is its article's first passage (see [`Ranking::lede_boost`]). It
+    /// is added by the collector, which reads the passage number from its column: as a query clause
+    /// it was a lookup in the posting list of every first passage for each match.
+    pub lede_boost: f32,
 }
 
 struct Compiler<'a> {
@@ -531,8 +535,8 @@ fn terms_query(field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Q
 }
 
 impl Compiler<'_> {
-    /// An unquoted word: the stemmed field or the exact field (both score); a word the analyzer splits
-    /// is a phrase of its parts in both fields.
+    /// An unquoted word: the stemmed field, plus the exact field's score where the exact form is there;
+    /// a word the analyzer splits is a phrase of its parts in both fields.
     fn compile_word(&mut self, w: &str, positive: bool) -> Option<Box<dyn Query>> {
         let exact = analyze(&mut self.exact, w);
         let stems = analyze(&mut self.stem, w);
@@ -554,8 +558,11 @@ impl Compiler<'_> {
         } else {
             Box::new(BoostQuery::new(exact_clause, boost))
         };
+        // Every passage holding the exact form holds its stem at the same place, so the exact clause
+        // only ever adds to the score of a stem match: "stem, and the exact form if present" matches
+        // and scores like "stem or exact form", and is cheaper to run than a union.
         Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, terms_query(self.fields.text, &stems, 0)),
+            (Occur::Must, terms_query(self.fields.text, &stems, 0)),
             (Occur::Should, exact_clause),
         ])))
     }
@@ -700,16 +707,6 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
             ));
         }
     }
-    if ranking.lede_boost > 0.0 {
-        let lede = TermQuery::new(
-            Term::from_field_u64(fields.passage, 1),
-            IndexRecordOption::Basic,
-        );
-        boosts.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(Box::new(lede), ranking.lede_boost)),
-        ));
-    }
     let query: Box<dyn Query> = if boosts.is_empty() {
         compiled
     } else {
@@ -719,6 +716,7 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
     Ok(CompiledQuery {
         query,
         highlight: compiler.highlight,
+        lede_boost: ranking.lede_boost,
     })
 }
 

@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::query::{FuzzyTermQuery, Query};
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{
@@ -226,10 +227,15 @@ impl Engine {
                 } else {
                     None
                 };
-                (self.top_refs(query.as_ref(), n, request)?, counts)
+                let refs = self.top_refs(query.as_ref(), n, compiled.lede_boost, request)?;
+                (refs, counts)
             }
             _ => {
-                let all = searcher.search(query.as_ref(), &AllMatches { engine: self })?;
+                let collector = AllMatches {
+                    engine: self,
+                    lede_boost: compiled.lede_boost,
+                };
+                let all = searcher.search(query.as_ref(), &collector)?;
                 let counts = MatchCounts {
                     passages: all.len() as u64,
                     articles: all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64,
@@ -307,21 +313,58 @@ impl Engine {
         &self,
         query: &dyn Query,
         n: usize,
+        lede_boost: f32,
         request: &SearchRequest,
     ) -> Result<Vec<HitRef>> {
         if n == 0 {
             return Ok(Vec::new());
         }
+        // The columns of every segment: the collector ranks by (score with the lede boost, date), the
+        // first two keys of the final order, so that passages of equal score (copies of one story)
+        // are cut at the same place as in the full ranking and the window rarely has to grow.
+        let columns: Arc<HashMap<SegmentId, Arc<SegmentColumns>>> = Arc::new(
+            self.searcher
+                .segment_readers()
+                .iter()
+                .enumerate()
+                .map(|(ord, r)| Ok((r.segment_id(), self.segment_columns(ord as SegmentOrdinal)?)))
+                .collect::<tantivy::Result<_>>()?,
+        );
         let mut window = n.saturating_mul(2).max(16);
         loop {
-            let top = self
-                .searcher
-                .search(query, &TopDocs::with_limit(window).order_by_score())?;
+            let columns = columns.clone();
+            let collector =
+                TopDocs::with_limit(window).tweak_score(move |reader: &SegmentReader| {
+                    let columns = columns.get(&reader.segment_id()).cloned();
+                    move |doc: DocId, score: Score| -> (Score, i64) {
+                        let Some(c) = &columns else {
+                            return (score, i64::MIN);
+                        };
+                        let score = if lede_boost > 0.0 && c.passages.first(doc) == Some(1) {
+                            score + lede_boost
+                        } else {
+                            score
+                        };
+                        let date = c
+                            .dates
+                            .first(doc)
+                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                        (score, date)
+                    }
+                });
+            let top = self.searcher.search(query, &collector)?;
             let exhausted = top.len() < window;
-            let floor = top.last().map(|(s, _)| *s);
-            let refs = self.hit_refs(&top)?;
+            let floor = top.last().map(|(key, _)| *key);
+            let scored: Vec<(Score, DocAddress)> =
+                top.into_iter().map(|((s, _), a)| (s, a)).collect();
+            let refs = self.hit_refs(&scored)?;
             let ranked = rank(refs, request);
-            let complete = ranked.len() == n && ranked.last().map(|h| h.score) > floor;
+            let complete = ranked.len() == n
+                && ranked
+                    .last()
+                    .map(|h| (h.score, h.date.unwrap_or(i64::MIN)))
+                    .zip(floor)
+                    .is_some_and(|(last, floor)| last > floor);
             if exhausted || complete {
                 return Ok(ranked);
             }
@@ -336,7 +379,8 @@ impl Engine {
             let seg = match columns.entry(address.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(SegmentMatches::new(address.segment_ord, self)?)
+                    // The scores of `top` already hold the lede boost.
+                    e.insert(SegmentMatches::new(address.segment_ord, self, 0.0)?)
                 }
             };
             seg.collect(address.doc_id, score);
@@ -481,19 +525,27 @@ pub fn format_day(secs: i64) -> Option<String> {
 /// Collects a [`HitRef`] for every match.
 struct AllMatches<'a> {
     engine: &'a Engine,
+    /// Added to the score of first passages (see [`crate::query::CompiledQuery::lede_boost`]).
+    lede_boost: f32,
 }
 
 struct SegmentMatches {
     segment: SegmentOrdinal,
     columns: Arc<SegmentColumns>,
+    lede_boost: f32,
     raw: Vec<(Score, DocId, Option<i64>, u64, u64)>,
 }
 
 impl SegmentMatches {
-    fn new(segment: SegmentOrdinal, engine: &Engine) -> tantivy::Result<SegmentMatches> {
+    fn new(
+        segment: SegmentOrdinal,
+        engine: &Engine,
+        lede_boost: f32,
+    ) -> tantivy::Result<SegmentMatches> {
         Ok(SegmentMatches {
             segment,
             columns: engine.segment_columns(segment)?,
+            lede_boost,
             raw: Vec::new(),
         })
     }
@@ -508,7 +560,7 @@ impl Collector for AllMatches<'_> {
         segment: SegmentOrdinal,
         _reader: &SegmentReader,
     ) -> tantivy::Result<SegmentMatches> {
-        SegmentMatches::new(segment, self.engine)
+        SegmentMatches::new(segment, self.engine, self.lede_boost)
     }
 
     fn requires_scoring(&self) -> bool {
@@ -527,6 +579,11 @@ impl SegmentCollector for SegmentMatches {
         let cols = &self.columns;
         let date = cols.dates.first(doc).map(|d| d.into_timestamp_secs());
         let passage = cols.passages.first(doc).unwrap_or(0);
+        let score = if passage == 1 {
+            score + self.lede_boost
+        } else {
+            score
+        };
         let ord = cols
             .articles
             .as_ref()
