@@ -7,6 +7,7 @@
 //! is killed before it leaves the last commit as it was.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tantivy::directory::error::{LockError, OpenWriteError};
@@ -301,6 +302,7 @@ fn process_file(
     file: CorpusFile,
     previous: Option<String>,
     writer: &IndexWriter,
+    run_lock: &Mutex<()>,
     fields: &Fields,
     replace: bool,
 ) -> FileOutcome {
@@ -340,7 +342,16 @@ fn process_file(
         )));
     }
     ops.extend(docs.into_iter().map(UserOperation::Add));
-    if let Err(e) = writer.run(ops) {
+    // One group at a time: tantivy stamps a group's operations, then queues its delete. Two groups
+    // stamped and queued from two threads can put a later delete ahead of an earlier one in the
+    // queue; a segment flushed in between then stops at the later delete and has the earlier one
+    // applied to all its documents at the commit, removing the new passages of a changed article
+    // with its old ones (seen in the kill test and in a re-run test under load).
+    let sent = {
+        let _one_at_a_time = run_lock.lock().unwrap_or_else(|e| e.into_inner());
+        writer.run(ops)
+    };
+    if let Err(e) = sent {
         return FileOutcome::Failed(e);
     }
     FileOutcome::Indexed {
@@ -565,17 +576,19 @@ pub fn index_corpus(
     let (job_tx, job_rx) = crossbeam_channel::bounded::<CorpusFile>(threads * 64);
     let (out_tx, out_rx) = crossbeam_channel::bounded::<FileOutcome>(threads * 64);
     let mut failure: Option<TantivyError> = None;
+    let run_lock = Mutex::new(());
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let job_rx = job_rx.clone();
             let out_tx = out_tx.clone();
             let writer = &writer;
+            let run_lock = &run_lock;
             let previous = &previous;
             scope.spawn(move || {
                 for file in job_rx {
                     let hash = previous.get(&file.id).map(|p| p.hash.clone());
                     if out_tx
-                        .send(process_file(file, hash, writer, &fields, replace))
+                        .send(process_file(file, hash, writer, run_lock, &fields, replace))
                         .is_err()
                     {
                         break;
