@@ -102,10 +102,16 @@ fn engine() -> Engine {
         .map(|n| n.to_string_lossy().replace("corpus", "index"))
         .unwrap_or_default();
     let index_dir = manifest().join("target").join(name);
-    if !index_exists(&index_dir) {
-        let request = IndexRequest::new(vec![dir.clone()], threads());
-        index_corpus(&index_dir, &request, |_| {}).expect("index");
+    if index_exists(&index_dir) {
+        match Engine::open(&index_dir) {
+            Ok(engine) => return engine,
+            // Written by another schema version: built again below.
+            Err(e) => eprintln!("rebuilding {}: {e}", index_dir.display()),
+        }
     }
+    let mut request = IndexRequest::new(vec![dir.clone()], threads());
+    request.rebuild = true;
+    index_corpus(&index_dir, &request, |_| {}).expect("index");
     Engine::open(&index_dir).expect("open index")
 }
 
