@@ -1,4 +1,4 @@
-//! Query latency on an existing index: a fixed mixed query set (names, topics, phrases, OR queries),
+//! Query latency on an existing index: the fixed mixed query set of `benches/queries.txt`,
 //! each run many times in-process (top 10 by relevance, one passage per article, snippets read), with
 //! and without a date range; then whole processes of the `dateline` binary (`search Q -n 10 --format
 //! jsonl`) and one export of every hit (`search "oil prices" --all --format jsonl > /dev/null`).
@@ -26,7 +26,7 @@ use serde::Serialize;
 const QUERY_SET: &str = include_str!("../benches/queries.txt");
 
 /// Date ranges (inclusive) tried with every query: a year, a month, a decade.
-pub const RANGES: &[(&str, &str)] = &[
+const RANGES: &[(&str, &str)] = &[
     ("1987-01-01", "1987-12-31"),
     ("1996-05-01", "1996-05-31"),
     ("2000-01-01", "2009-12-31"),
