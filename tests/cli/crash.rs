@@ -388,20 +388,13 @@ fn rewriting_every_article_keeps_every_new_version() {
     let env = Env::new();
     let mut corpus = Corpus::new(env.corpus(), 7, 1500);
     let root = corpus.dir.clone();
-    let run = |extra: &[&str]| {
-        let out = index_command(&env, &root, &[])
-            .args(extra)
-            .output()
-            .expect("run dateline index");
-        assert_eq!(code(&out), 0, "{}", stderr(&out));
-    };
-    run(&[]);
+    run_to_end(&env, &root, &[]);
     for round in 0..3 {
         let ids: Vec<String> = corpus.model.keys().cloned().collect();
         for id in &ids {
             corpus.write(id);
         }
-        run(&[]);
+        run_to_end(&env, &root, &[]);
         assert_eq!(
             index_model(&env.index()),
             Ok(corpus.model.clone()),
