@@ -11,13 +11,11 @@ use std::process::Command;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use dateline::dates::{parse_range, DateRange};
-use dateline::indexer::{index_corpus, IndexRequest};
+use dateline::analysis::{timeline, Bucketing, TimelineRequest};
+use dateline::index::{index_corpus, index_exists, IndexRequest, Reader};
 use dateline::output::{JsonlPrinter, SearchPrinter};
-use dateline::query::MatchMode;
-use dateline::schema::index_exists;
-use dateline::search::{Engine, SearchRequest};
-use dateline::timeline::{Bucketing, TimelineRequest};
+use dateline::search::{search, MatchMode, SearchRequest};
+use dateline::text::dates::{parse_range, DateRange};
 
 /// The fixed mixed query set (names, topics, phrases, OR queries), shared with `examples/latency.rs`.
 const QUERY_SET: &str = include_str!("queries.txt");
@@ -95,7 +93,7 @@ fn bench_indexing(c: &mut Criterion) {
 }
 
 /// The index of the bench corpus, built once into `target/bench-index-<MB>mb`.
-fn engine() -> Engine {
+fn reader() -> Reader {
     let (dir, _) = corpus();
     let name = dir
         .file_name()
@@ -103,8 +101,8 @@ fn engine() -> Engine {
         .unwrap_or_default();
     let index_dir = manifest().join("target").join(name);
     if index_exists(&index_dir) {
-        match Engine::open(&index_dir) {
-            Ok(engine) => return engine,
+        match Reader::open(&index_dir) {
+            Ok(reader) => return reader,
             // Written by another schema version: built again below.
             Err(e) => eprintln!("rebuilding {}: {e}", index_dir.display()),
         }
@@ -112,30 +110,30 @@ fn engine() -> Engine {
     let mut request = IndexRequest::new(vec![dir.clone()], threads());
     request.rebuild = true;
     index_corpus(&index_dir, &request, |_| {}).expect("index");
-    Engine::open(&index_dir).expect("open index")
+    Reader::open(&index_dir).expect("open index")
 }
 
 /// A month timeline of a common word against exporting every passage of it (what a timeline would
 /// cost if done through `search --all`).
 fn bench_timeline(c: &mut Criterion) {
-    let engine = engine();
+    let reader = reader();
     let mut group = c.benchmark_group("timeline_vs_export");
     group.sample_size(10);
-    let timeline = TimelineRequest {
+    let by_month = TimelineRequest {
         queries: vec!["oil".to_string()],
         dates: DateRange::default(),
         by: Some(Bucketing::Month),
         match_mode: MatchMode::All,
     };
     group.bench_function("timeline oil by month", |b| {
-        b.iter(|| engine.timeline(&timeline).expect("timeline"))
+        b.iter(|| timeline(&reader, &by_month).expect("timeline"))
     });
     group.bench_function("search oil --all --per-article 0 as jsonl", |b| {
         b.iter(|| {
             let mut request = SearchRequest::new("oil");
             request.limit = None;
             request.per_article = 0;
-            let results = engine.search(&request).expect("search");
+            let results = search(&reader, &request).expect("search");
             let mut printer = JsonlPrinter::new(std::io::sink());
             for hit in results.hits() {
                 printer.hit(&hit.expect("hit")).expect("write");
@@ -149,7 +147,7 @@ fn bench_timeline(c: &mut Criterion) {
 /// Top 10 with snippets over the mixed query set (one iteration runs every query once), as
 /// `search Q -n 10 --format jsonl` does: no totals counted.
 fn bench_queries(c: &mut Criterion) {
-    let engine = engine();
+    let reader = reader();
     let queries: Vec<&str> = QUERY_SET.lines().filter(|l| !l.trim().is_empty()).collect();
     let ranges = [
         ("all dates", parse_range(None, None, None)),
@@ -174,7 +172,7 @@ fn bench_queries(c: &mut Criterion) {
                     let mut request = SearchRequest::new(*q);
                     request.dates = range;
                     request.count = false;
-                    let results = engine.search(&request).expect("search");
+                    let results = search(&reader, &request).expect("search");
                     hits += results.hits().filter_map(Result::ok).count();
                 }
                 hits

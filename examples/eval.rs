@@ -18,13 +18,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use dateline::article::parse_article;
-use dateline::corpus::{walk_root, WalkItem};
-use dateline::indexer::{index_corpus, IndexRequest};
-use dateline::passage::split_passages;
-use dateline::query::{MatchMode, Ranking};
-use dateline::schema::index_exists;
-use dateline::search::{Engine, SearchRequest};
+use dateline::index::{index_corpus, index_exists, IndexRequest, Reader};
+use dateline::ingest::{parse_article, walk_root, WalkItem};
+use dateline::search::{search, MatchMode, Ranking, SearchRequest};
+use dateline::text::passage::split_passages;
 use serde::Serialize;
 
 struct Args {
@@ -264,7 +261,7 @@ fn main() -> Result<()> {
         );
         index_corpus(&args.index, &request, |_| {})?;
     }
-    let engine = Engine::open(&args.index)?;
+    let reader = Reader::open(&args.index)?;
     // Experiments: DATELINE_RANKING=plain, or single weights overridden by DATELINE_EXACT_BOOST,
     // DATELINE_PROXIMITY_BOOST, DATELINE_PROXIMITY_SLOP, DATELINE_LEDE_BOOST.
     let mut ranking = match std::env::var("DATELINE_RANKING").as_deref() {
@@ -291,7 +288,7 @@ fn main() -> Result<()> {
         request.limit = Some(100);
         request.match_mode = args.match_mode;
         request.ranking = ranking;
-        let results = engine.search(&request)?;
+        let results = search(&reader, &request)?;
         Ok(results.articles().map(String::from).collect())
     })?);
     if args.reference {

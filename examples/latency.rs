@@ -17,8 +17,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use dateline::dates::parse_range;
-use dateline::search::{Engine, SearchRequest};
+use dateline::index::Reader;
+use dateline::search::{search, SearchRequest};
+use dateline::text::dates::parse_range;
 use serde::Serialize;
 
 /// The mixed query set (names, topics, phrases, OR queries, an exclusion), one per line; shared with
@@ -107,8 +108,8 @@ struct Report {
 }
 
 /// One search as the CLI runs it for `-n 10 --format jsonl`: top 10, snippets made for each hit.
-fn top10(engine: &Engine, request: &SearchRequest) -> Result<usize> {
-    let results = engine.search(request)?;
+fn top10(reader: &Reader, request: &SearchRequest) -> Result<usize> {
+    let results = search(reader, request)?;
     let mut chars = 0;
     for hit in results.hits() {
         chars += hit?.snippet.len();
@@ -125,9 +126,9 @@ fn time_ms(f: impl FnOnce() -> Result<usize>) -> Result<(f64, usize)> {
 fn main() -> Result<()> {
     let args = parse_args()?;
     let queries: Vec<&str> = QUERY_SET.lines().filter(|l| !l.trim().is_empty()).collect();
-    let engine = Engine::open(&args.index)
+    let reader = Reader::open(&args.index)
         .with_context(|| format!("cannot open the index {}", args.index.display()))?;
-    let searcher = engine.searcher();
+    let searcher = reader.searcher();
     let passages = searcher.num_docs();
     let segments = searcher.segment_readers().len();
 
@@ -152,11 +153,11 @@ fn main() -> Result<()> {
         .collect();
     // One warm-up pass (page cache, lazily opened columns), then the measured rounds.
     for (r, _, _) in &requests {
-        top10(&engine, r)?;
+        top10(&reader, r)?;
     }
     for _ in 0..args.rounds {
         for (r, is_dated, i) in &requests {
-            let (ms, _) = time_ms(|| top10(&engine, r))?;
+            let (ms, _) = time_ms(|| top10(&reader, r))?;
             if *is_dated {
                 dated.push(ms);
             } else {

@@ -1,7 +1,55 @@
-//! The library's error type. Every variant names the value the user gave (a path, a query, a date) so
-//! that the binary can print one clear line; causes are kept as `#[source]` for context.
+//! The library's error type. Every variant says what is wrong with which value (a path, a query, a date);
+//! causes are kept as `#[source]`. No message names a command-line flag or suggests a command: a front
+//! end (the CLI, a server) matches on the variant and adds a hint in its own terms.
 
+use std::fmt;
 use std::path::PathBuf;
+
+/// Which bound of a range a date value was given for (errors name it; front ends name their own
+/// flag or field for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateBound {
+    /// The first day of the range.
+    Since,
+    /// The last day of the range.
+    Until,
+    /// A single period (a year, month or day) that is the whole range.
+    On,
+}
+
+impl fmt::Display for DateBound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateBound::Since => "start",
+            DateBound::Until => "end",
+            DateBound::On => "period",
+        })
+    }
+}
+
+/// What the library was doing on the index directory when an I/O error happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoOp {
+    CreateIndexDir,
+    ReadIndexDir,
+    RemoveOldIndex,
+    /// Writing segments or committing: the last commit stays as it was.
+    WriteIndex,
+    /// Writing the file state of a commit: the last commit stays as it was.
+    WriteFileState,
+}
+
+impl fmt::Display for IoOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IoOp::CreateIndexDir => "cannot create index directory",
+            IoOp::ReadIndexDir => "cannot read the index directory",
+            IoOp::RemoveOldIndex => "cannot remove the old index in",
+            IoOp::WriteIndex => "cannot write the index in",
+            IoOp::WriteFileState => "cannot write the file state in",
+        })
+    }
+}
 
 /// Errors from the dateline library.
 #[derive(Debug, thiserror::Error)]
@@ -46,19 +94,19 @@ pub enum Error {
     #[error("query rejected: {0}")]
     QueryLimit(String),
 
-    /// A date flag value that is malformed, impossible or out of range.
-    #[error("invalid date for {flag} '{value}': {reason}")]
+    /// A date value that is malformed, impossible or out of range; `bound` says which one it was.
+    #[error("invalid {bound} date '{value}': {reason}")]
     BadDate {
-        flag: &'static str,
+        bound: DateBound,
         value: String,
         reason: String,
     },
 
-    /// `--since` is after `--until`.
-    #[error("--since {since} is after --until {until}")]
+    /// The start of a date range is after its end.
+    #[error("the start date {since} is after the end date {until}")]
     EmptyDateRange { since: String, until: String },
 
-    /// `show` was asked for an article id that is not in the index.
+    /// An article id that is not in the index; `suggestions` are the closest ids that are.
     #[error("no article '{id}' in the index")]
     UnknownArticle {
         id: String,
@@ -66,17 +114,33 @@ pub enum Error {
     },
 
     /// An I/O error on the index directory.
-    #[error("{context} '{}': {source}", .path.display())]
+    #[error("{op} '{}': {source}", .path.display())]
     Io {
-        context: &'static str,
+        op: IoOp,
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
+    /// The dateline metadata of a commit could not be encoded.
+    #[error("cannot encode the index metadata: {0}")]
+    Metadata(#[source] serde_json::Error),
+
+    /// A timeline chart could not be drawn or written.
+    #[error("cannot write chart '{}': {reason}", .path.display())]
+    Chart { path: PathBuf, reason: String },
+
     /// An error from tantivy while reading or writing the index.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl Error {
+    /// Whether the error is a full disk (or quota) while writing the index.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, Error::Io { source, .. }
+            if source.kind() == std::io::ErrorKind::StorageFull)
+    }
 }
 
 /// The library's result alias.

@@ -2,8 +2,9 @@
 //! the invariants the indexer relies on.
 #![no_main]
 
-use dateline::article::{parse_article, MAX_FILE_BYTES};
-use dateline::passage::split_passages;
+use dateline::ingest::parse_article;
+use dateline::ingest::read::MAX_FILE_BYTES;
+use dateline::text::passage::split_passages;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,16 +4,15 @@
 
 use std::sync::OnceLock;
 
-use dateline::article::parse_article;
-use dateline::indexer::article_documents;
-use dateline::query::MatchMode;
-use dateline::schema::DatelineIndex;
-use dateline::search::{Engine, SearchRequest};
+use dateline::index::documents::article_documents;
+use dateline::index::{DatelineIndex, Reader};
+use dateline::ingest::parse_article;
+use dateline::search::{search, MatchMode, SearchRequest};
 use libfuzzer_sys::fuzz_target;
 
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
+fn reader() -> &'static Reader {
+    static READER: OnceLock<Reader> = OnceLock::new();
+    READER.get_or_init(|| {
         let handle = DatelineIndex::create_in_ram();
         let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
             handle.index.writer_with_num_threads(1, 15_000_000).expect("writer");
@@ -30,7 +29,7 @@ fn engine() -> &'static Engine {
             }
         }
         writer.commit().expect("commit");
-        Engine::from_handle(handle).expect("engine")
+        Reader::from_handle(handle).expect("reader")
     })
 }
 
@@ -46,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
     if flags & 16 == 16 {
         request.limit = None;
     }
-    if let Ok(results) = engine().search(&request) {
+    if let Ok(results) = search(reader(), &request) {
         for hit in results.hits() {
             let hit = hit.expect("a hit of a successful search reads back");
             for &(start, end) in &hit.highlights {

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use dateline::indexer::{index_corpus, IndexEvent, IndexReport, IndexRequest};
+use dateline::index::{index_corpus, IndexEvent, IndexReport, IndexRequest};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::IndexArgs;

@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
+use dateline::error::IoOp;
 use dateline::output::Color;
+use dateline::text::dates::DateBound;
 use dateline::Error;
 
 use crate::cli::{Cli, ColorArg, Command, DateArgs, IndexLocation};
@@ -58,8 +60,8 @@ impl IndexLocation {
 
 impl DateArgs {
     /// The date range the flags name; errors name the flag and the value.
-    pub fn range(&self) -> dateline::Result<dateline::dates::DateRange> {
-        dateline::dates::parse_range(
+    pub fn range(&self) -> dateline::Result<dateline::text::dates::DateRange> {
+        dateline::text::dates::parse_range(
             self.since.as_deref(),
             self.until.as_deref(),
             self.on.as_deref(),
@@ -68,22 +70,22 @@ impl DateArgs {
 }
 
 /// Opens the index for reading; the default index is first built from `corpus/` when it is missing.
-pub fn open_engine(location: &IndexLocation) -> anyhow::Result<dateline::search::Engine> {
+pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::Reader> {
     let (dir, is_default) = location.resolve();
-    if is_default && !dateline::schema::index_exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir()
+    if is_default && !dateline::index::index_exists(&dir) && PathBuf::from(DEFAULT_CORPUS).is_dir()
     {
         eprintln!(
             "dateline: no index at '{}' yet: building it from '{DEFAULT_CORPUS}/' first",
             dir.display()
         );
-        let request = dateline::indexer::IndexRequest::new(
+        let request = dateline::index::IndexRequest::new(
             vec![PathBuf::from(DEFAULT_CORPUS)],
             index::default_threads(),
         );
         let report = index::build(&dir, &request, false)?;
         eprintln!("{}", index::summary(&report));
     }
-    Ok(dateline::search::Engine::open(&dir)?)
+    Ok(dateline::index::Reader::open(&dir)?)
 }
 
 /// Colour on when asked, or automatically when writing to a terminal that accepts it.
@@ -117,6 +119,18 @@ pub fn describe(err: &anyhow::Error) -> String {
     let Some(lib) = err.downcast_ref::<Error>() else {
         return format!("{err:#} (hint: check that the path exists and is writable)");
     };
+    let message = match lib {
+        // The library names the bound; the command line names its flag.
+        Error::BadDate {
+            bound,
+            value,
+            reason,
+        } => format!("invalid date for {} '{value}': {reason}", date_flag(*bound)),
+        Error::EmptyDateRange { since, until } => {
+            format!("--since {since} is after --until {until}")
+        }
+        other => other.to_string(),
+    };
     let hint = match lib {
         Error::MissingIndex(dir) => format!(
             "build it first with `dateline index CORPUS --index {}`",
@@ -146,11 +160,10 @@ pub fn describe(err: &anyhow::Error) -> String {
             "ids are paths below the corpus folder, as printed by `dateline search`".to_string()
         }
         Error::Io {
-            context: "cannot write the index in" | "cannot write the file state in",
-            source,
+            op: IoOp::WriteIndex | IoOp::WriteFileState,
             ..
         } => {
-            let what = if source.raw_os_error() == Some(28) {
+            let what = if lib.is_disk_full() {
                 "free disk space or name an index on another disk with --index; "
             } else {
                 ""
@@ -162,9 +175,19 @@ pub fn describe(err: &anyhow::Error) -> String {
              builds it again"
                 .to_string()
         }
-        Error::Io { .. } => {
-            return format!("{lib}");
+        Error::Io { .. } | Error::Metadata(_) => return message,
+        Error::Chart { .. } => {
+            "check that the path exists and is writable".to_string()
         }
     };
-    format!("{lib} (hint: {hint})")
+    format!("{message} (hint: {hint})")
+}
+
+/// The flag that gives a date bound.
+fn date_flag(bound: DateBound) -> &'static str {
+    match bound {
+        DateBound::Since => "--since",
+        DateBound::Until => "--until",
+        DateBound::On => "--on",
+    }
 }

@@ -9,8 +9,7 @@ use dateline::output::{
     CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
     SearchSummary,
 };
-use dateline::query::MatchMode;
-use dateline::search::{SearchRequest, SortOrder};
+use dateline::search::{search, MatchMode, SearchRequest, SortOrder};
 
 use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
@@ -18,7 +17,7 @@ use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let query = args.query.join(" ");
     let dates = args.dates.range()?;
-    let engine = super::open_engine(&args.location)?;
+    let reader = super::open_reader(&args.location)?;
     let request = SearchRequest {
         query: query.clone(),
         dates,
@@ -41,7 +40,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             SearchFormat::Text | SearchFormat::Json | SearchFormat::Markdown
         ) || (!args.all && args.limit == 0),
     };
-    let results = engine.search(&request)?;
+    let results = search(&reader, &request)?;
     let summary = SearchSummary {
         query,
         since: dates.since.map(|d| d.to_string()),

@@ -3,24 +3,24 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use dateline::index::Reader;
 use dateline::output::{write_article_json, write_article_markdown, write_article_text};
-use dateline::query::{compile, QueryOptions};
-use dateline::search::Engine;
-use dateline::snippet::Highlighter;
+use dateline::search::highlight::Highlighter;
+use dateline::search::{compile, QueryOptions};
 
 use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{ShowArgs, ShowFormat};
 
 pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
-    let engine = Engine::open(&dir)?;
+    let reader = Reader::open(&dir)?;
     let highlighter = match &args.highlight {
         Some(q) => Some(Highlighter::new(
-            compile(q, engine.fields(), QueryOptions::default())?.highlight,
+            compile(q, reader.fields(), QueryOptions::default())?.highlight,
         )),
         None => None,
     };
-    let article = engine.article(&args.article)?;
+    let article = reader.article(&args.article)?;
     let highlights: Option<Vec<Vec<(usize, usize)>>> =
         highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
     let ranges = highlights.as_deref().unwrap_or(&[]);

@@ -3,14 +3,14 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
+use dateline::analysis::{timeline, Bucketing, TimelineRequest};
 use dateline::output::{
     write_timeline_csv, write_timeline_json, write_timeline_plot, write_timeline_text, PlotFormat,
 };
-use dateline::query::MatchMode;
-use dateline::timeline::{Bucketing, TimelineRequest};
+use dateline::search::MatchMode;
 
-use super::{open_engine, resolve_color, stdout_is_terminal};
+use super::{open_reader, resolve_color, stdout_is_terminal};
 use crate::cli::{ByArg, MatchArg, TimelineArgs, TimelineFormat};
 
 pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
@@ -25,7 +25,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    let engine = open_engine(&args.location)?;
+    let reader = open_reader(&args.location)?;
     let request = TimelineRequest {
         queries: args.queries.clone(),
         dates,
@@ -40,7 +40,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
             MatchArg::Any => MatchMode::Any,
         },
     };
-    let timeline = engine.timeline(&request)?;
+    let timeline = timeline(&reader, &request)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
         TimelineFormat::Text => {
@@ -64,9 +64,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     if let (Some(path), Some(format)) = (&args.plot, plot_format) {
-        write_timeline_plot(path, format, &timeline)
-            .map_err(anyhow::Error::msg)
-            .with_context(|| format!("cannot write chart '{}'", path.display()))?;
+        write_timeline_plot(path, format, &timeline)?;
     }
     let any_hit = timeline.series.iter().any(|s| s.total_articles() > 0);
     Ok(if any_hit {

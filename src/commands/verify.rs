@@ -9,7 +9,7 @@ use crate::cli::{InfoArgs, InfoFormat};
 
 pub fn run(args: InfoArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
-    let report = dateline::verify::verify(&dir)?;
+    let report = dateline::index::verify::verify(&dir)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
         InfoFormat::Text => write_verify_text(&mut out, &report)?,

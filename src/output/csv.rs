@@ -4,8 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use serde::Serialize;
-
+use super::wire::HitRow;
 use super::{SearchPrinter, SearchSummary};
 use crate::search::Hit;
 
@@ -24,20 +23,6 @@ impl<W: Write> CsvPrinter<W> {
     }
 }
 
-#[derive(Serialize)]
-struct Row<'a> {
-    rank: usize,
-    score: f32,
-    article: Cow<'a, str>,
-    date: &'a str,
-    passage: u64,
-    headline: Cow<'a, str>,
-    text: Cow<'a, str>,
-    snippet: Cow<'a, str>,
-    /// `start-end` byte ranges in `snippet`, separated by `;`.
-    highlights: String,
-}
-
 /// Defuses a cell that a spreadsheet would evaluate.
 pub fn defuse(cell: &str) -> Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -47,10 +32,14 @@ pub fn defuse(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// The I/O error underneath a CSV error (a closed pipe stays a closed pipe), or the CSV error itself.
 fn csv_error(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
     match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
+        csv::ErrorKind::Io(io) => io,
+        _ => io::Error::other("cannot write a CSV row"),
     }
 }
 
@@ -67,7 +56,7 @@ impl<W: Write> SearchPrinter for CsvPrinter<W> {
             .collect::<Vec<_>>()
             .join(";");
         self.out
-            .serialize(Row {
+            .serialize(HitRow {
                 rank: hit.rank,
                 score: hit.score,
                 article: defuse(&hit.article),

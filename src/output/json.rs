@@ -3,8 +3,7 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-
+use super::wire::{HitWire, SearchHeadWire};
 use super::{SearchPrinter, SearchSummary};
 use crate::search::Hit;
 
@@ -19,19 +18,9 @@ impl<W: Write> JsonPrinter<W> {
     }
 }
 
-/// The fields before `hits` in the `json` format.
-#[derive(Serialize)]
-struct Head<'a> {
-    query: &'a str,
-    since: Option<&'a str>,
-    until: Option<&'a str>,
-    total_passages: Option<u64>,
-    total_articles: Option<u64>,
-}
-
 impl<W: Write> SearchPrinter for JsonPrinter<W> {
     fn begin(&mut self, s: &SearchSummary) -> io::Result<()> {
-        let head = serde_json::to_string(&Head {
+        let head = serde_json::to_string(&SearchHeadWire {
             query: &s.query,
             since: s.since.as_deref(),
             until: s.until.as_deref(),
@@ -46,7 +35,7 @@ impl<W: Write> SearchPrinter for JsonPrinter<W> {
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
         let sep = if self.printed == 0 { "\n" } else { ",\n" };
         self.out.write_all(sep.as_bytes())?;
-        serde_json::to_writer(&mut self.out, hit)?;
+        serde_json::to_writer(&mut self.out, &HitWire::from(hit))?;
         self.printed += 1;
         Ok(())
     }
@@ -73,7 +62,7 @@ impl<W: Write> SearchPrinter for JsonlPrinter<W> {
     }
 
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, hit)?;
+        serde_json::to_writer(&mut self.out, &HitWire::from(hit))?;
         self.out.write_all(b"\n")
     }
 

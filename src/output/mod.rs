@@ -7,12 +7,14 @@ mod json;
 mod markdown;
 mod sanitize;
 mod timeline;
+pub mod wire;
 
 use std::io::{self, Write};
 
-use crate::inspect::{IndexStats, StoredArticle};
+use crate::analysis::IndexStats;
+use crate::index::verify::VerifyReport;
+use crate::index::StoredArticle;
 use crate::search::Hit;
-use crate::verify::VerifyReport;
 
 pub use self::csv::CsvPrinter;
 pub use self::human::HumanPrinter;
@@ -122,20 +124,7 @@ pub fn write_article_json(
     article: &StoredArticle,
     highlights: Option<&[Vec<(usize, usize)>]>,
 ) -> io::Result<()> {
-    #[derive(serde::Serialize)]
-    struct Wire<'a> {
-        #[serde(flatten)]
-        article: &'a StoredArticle,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        highlights: Option<&'a [Vec<(usize, usize)>]>,
-    }
-    serde_json::to_writer_pretty(
-        &mut *w,
-        &Wire {
-            article,
-            highlights,
-        },
-    )?;
+    serde_json::to_writer_pretty(&mut *w, &wire::ArticleWire::new(article, highlights))?;
     writeln!(w)
 }
 

@@ -9,7 +9,8 @@ use plotters::style::Color as _;
 use serde::Serialize;
 
 use super::{sanitize_for_terminal, Color, DIM_ON, OFF};
-use crate::timeline::{Bucketing, Timeline};
+use crate::analysis::{Bucketing, Timeline};
+use crate::error::{Error, Result};
 
 /// Colours of the series on a terminal, and the characters that tell them apart without colour.
 const SERIES_ANSI: [&str; 6] = [
@@ -234,22 +235,27 @@ impl PlotFormat {
 const PLOT_SIZE: (u32, u32) = (1200, 600);
 
 /// Draws the timeline as a line chart, one line per series, to an SVG or PNG file.
-pub fn write_timeline_plot(path: &Path, format: PlotFormat, t: &Timeline) -> Result<(), String> {
+pub fn write_timeline_plot(path: &Path, format: PlotFormat, t: &Timeline) -> Result<()> {
+    let failed = |reason: String| Error::Chart {
+        path: path.to_path_buf(),
+        reason,
+    };
     match format {
-        PlotFormat::Svg => draw(SVGBackend::new(path, PLOT_SIZE).into_drawing_area(), t),
-        PlotFormat::Png => draw(BitMapBackend::new(path, PLOT_SIZE).into_drawing_area(), t),
+        PlotFormat::Svg => draw(SVGBackend::new(path, PLOT_SIZE).into_drawing_area(), t)
+            .map_err(|e| failed(e.to_string())),
+        PlotFormat::Png => draw(BitMapBackend::new(path, PLOT_SIZE).into_drawing_area(), t)
+            .map_err(|e| failed(e.to_string())),
     }
 }
 
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     t: &Timeline,
-) -> Result<(), String>
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>>
 where
     DB::ErrorType: 'static,
 {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
+    root.fill(&WHITE)?;
     let labels: Vec<String> = t
         .series
         .first()
@@ -286,8 +292,7 @@ where
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(60)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..(max as f64 * 1.1))
-        .map_err(err)?;
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..(max as f64 * 1.1))?;
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -311,8 +316,7 @@ where
         .y_desc("articles")
         .x_desc(by_name(t.by))
         .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(err)?;
+        .draw()?;
     for (i, s) in t.series.iter().enumerate() {
         let color = SERIES_RGB[i % SERIES_RGB.len()];
         let points: Vec<(f64, f64)> = s
@@ -322,16 +326,13 @@ where
             .map(|(x, b)| (x as f64, b.articles as f64))
             .collect();
         chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
-            .map_err(err)?
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
             .label(s.query.clone())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
             });
         if points.len() <= 120 {
-            chart
-                .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                .map_err(err)?;
+            chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
         }
     }
     chart
@@ -340,7 +341,6 @@ where
         .border_style(BLACK)
         .label_font(("sans-serif", 16))
         .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(err)?;
-    root.present().map_err(err)
+        .draw()?;
+    root.present()
 }

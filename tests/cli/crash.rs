@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dateline::schema::DatelineIndex;
+use dateline::index::DatelineIndex;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tantivy::schema::{TantivyDocument, Value};

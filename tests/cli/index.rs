@@ -18,7 +18,7 @@ fn indexes_and_counts_articles_passages_and_undated() {
     assert_eq!(info["undated_articles"], 1);
     assert_eq!(info["first_date"], "2022-03-15");
     assert_eq!(info["last_date"], "2024-01-28");
-    assert_eq!(info["schema_version"], dateline::schema::SCHEMA_VERSION);
+    assert_eq!(info["schema_version"], dateline::index::SCHEMA_VERSION);
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
     let meta = std::fs::read_to_string(&meta_path).expect("meta.json");
     let current = format!(
         "\\\"schema_version\\\":{}",
-        dateline::schema::SCHEMA_VERSION
+        dateline::index::SCHEMA_VERSION
     );
     let patched = meta.replace(&current, "\\\"schema_version\\\":999");
     assert_ne!(meta, patched, "payload not found in meta.json");
@@ -486,4 +486,39 @@ fn a_hostile_tree_is_indexed_without_a_panic() {
         crlf["paragraphs"],
         serde_json::json!(["Zinc one.", "Zinc two."])
     );
+}
+
+/// A folder that cannot be read keeps its articles (its files may be back next time), also when its name
+/// is not UTF-8: the guard must build the folder's id prefix the way the walk builds article ids
+/// (`%XX` for each byte that is not UTF-8).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_with_a_non_utf8_name_keeps_its_articles() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    env.write("top.txt", "date 2023-01-01 Zinc at the top.\n");
+    let elsewhere = env.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("mkdir");
+    for name in ["a.txt", "b.txt"] {
+        std::fs::write(elsewhere.join(name), "date 2023-01-02 Zinc in the folder.\n")
+            .expect("write");
+    }
+    let folder = env.corpus().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    std::os::unix::fs::symlink(&elsewhere, &folder).expect("symlink");
+    env.index_corpus();
+    let ids = crate::util::articles(&env.search_json(&["zinc", "--all"]).hits);
+    assert_eq!(ids, vec!["caf%E9/a.txt", "caf%E9/b.txt", "top.txt"]);
+
+    // The folder's target goes away: the link dangles, the folder is unreadable.
+    std::fs::remove_dir_all(&elsewhere).expect("rm");
+    let out = env.run(&["index", env.corpus().to_str().expect("utf-8")]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 3, "{err}");
+    let summary = err
+        .lines()
+        .find(|l| l.starts_with("indexed "))
+        .unwrap_or_default();
+    assert_eq!(counts(summary), (0, 0, 0, 1, 1), "{err}");
+    let ids = crate::util::articles(&env.search_json(&["zinc", "--all"]).hits);
+    assert_eq!(ids, vec!["caf%E9/a.txt", "caf%E9/b.txt", "top.txt"]);
 }

@@ -4,6 +4,7 @@ mod crash;
 mod errors;
 mod formats;
 mod index;
+mod layers;
 mod model;
 mod reuters;
 mod search;

@@ -2,7 +2,7 @@
 //! without `--keep-missing`) leave the index equal to a model of the corpus: same article ids, each
 //! article whole and at its latest version.
 
-use dateline::indexer::{index_corpus, IndexRequest};
+use dateline::index::{index_corpus, IndexRequest};
 use proptest::prelude::*;
 
 use crate::crash::{index_model, Corpus, Model};

@@ -116,7 +116,7 @@ fn info_text_names_every_fact() {
         "undated:        1 articles",
         "first date:     2022-03-15",
         "last date:      2024-01-28",
-        &format!("schema version: {}", dateline::schema::SCHEMA_VERSION),
+        &format!("schema version: {}", dateline::index::SCHEMA_VERSION),
         "corpus roots:",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");

@@ -7,10 +7,26 @@ use assert_cmd::Command;
 use serde::Deserialize;
 use tempfile::TempDir;
 
-pub use dateline::search::Hit;
+/// One hit as `--format json` and `jsonl` write it, decoded with the tests' own struct: the field names
+/// are the contract, not the library's types. Unknown fields are refused, so a renamed or added field
+/// shows up here.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article: String,
+    pub date: Option<String>,
+    pub passage: u64,
+    pub headline: String,
+    pub text: String,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
+}
 
 /// The `--format json` document.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Results {
     pub query: String,
     pub since: Option<String>,

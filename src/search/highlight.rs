@@ -5,10 +5,14 @@
 //! through both analyzers (they yield the same tokens at the same offsets) and a token is a match when
 //! its exact form or its stem is one of the query's terms. No markup is added: printers decide.
 
-use tantivy::tokenizer::TextAnalyzer;
+use std::collections::BTreeSet;
 
-use crate::query::HighlightTerms;
-use crate::schema::{exact_analyzer, stem_analyzer};
+use tantivy::query::FuzzyTermQuery;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
+
+use crate::error::Result;
+use crate::index::schema::{exact_analyzer, stem_analyzer, Fields};
 
 /// Longest snippet, in bytes of passage text (the ellipses come on top).
 pub const SNIPPET_MAX_BYTES: usize = 240;
@@ -129,6 +133,68 @@ fn floor_char(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Terms to highlight: stemmed forms (matched against stemmed tokens) and exact forms.
+#[derive(Debug, Clone, Default)]
+pub struct HighlightTerms {
+    pub stemmed: BTreeSet<String>,
+    pub exact: BTreeSet<String>,
+    /// Fuzzy words (exact form, distance) whose matches are looked up in the index's term dictionary.
+    pub fuzzy: Vec<(String, u8)>,
+    /// Prefixes whose words are looked up in the term dictionary.
+    pub prefixes: Vec<String>,
+}
+
+/// Most words one fuzzy word or prefix adds to the highlighted terms.
+const MAX_EXPANSIONS: usize = 512;
+
+/// Adds to the exact highlight terms the words of the index that fuzzy words and prefixes matched:
+/// tantivy's snippets do not highlight them, so they are looked up in the exact field's dictionary.
+pub(crate) fn expand_terms(
+    searcher: &Searcher,
+    fields: &Fields,
+    mut terms: HighlightTerms,
+) -> Result<HighlightTerms> {
+    if terms.fuzzy.is_empty() && terms.prefixes.is_empty() {
+        return Ok(terms);
+    }
+    let mut found = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(fields.exact)?;
+        for (word, distance) in &terms.fuzzy {
+            let query =
+                FuzzyTermQuery::new(Term::from_field_text(fields.exact, word), *distance, true);
+            let mut stream = inverted
+                .terms()
+                .search(query.automaton()?)
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            let mut n = 0;
+            while n < MAX_EXPANSIONS && stream.advance() {
+                found.push(String::from_utf8_lossy(stream.key()).into_owned());
+                n += 1;
+            }
+        }
+        for prefix in &terms.prefixes {
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            let mut n = 0;
+            while n < MAX_EXPANSIONS
+                && stream.advance()
+                && stream.key().starts_with(prefix.as_bytes())
+            {
+                found.push(String::from_utf8_lossy(stream.key()).into_owned());
+                n += 1;
+            }
+        }
+    }
+    terms.exact.extend(found);
+    Ok(terms)
 }
 
 #[cfg(test)]

@@ -1,122 +1,14 @@
-//! The tantivy schema, the analyzers, and opening an index with its dateline metadata checked.
-//!
-//! Every passage is one document. The passage text is indexed twice at the same positions: through the
-//! English analyzer with a stemmer (`text`, stored) and through the same analyzer without it (`exact`),
-//! which answers quoted words and phrases and names the stemmer would change. Dates are stored at
-//! midnight UTC so that a date range covers one indexed term per day, and as year and month keys, so that
-//! a wide range needs few terms (see [`crate::date_filter`]).
+//! Opening an index: the tantivy index, its fields, and the dateline metadata kept in each commit
+//! (schema version, corpus roots, the file state's name), checked before anything reads it.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
-};
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Index;
 
-use crate::error::{Error, Result};
-use crate::tokenizer::WordTokenizer;
-
-/// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
-/// rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
-
-/// Name of the stemming analyzer.
-pub const STEM_ANALYZER: &str = "dateline_stem";
-/// Name of the analyzer without stemming.
-pub const EXACT_ANALYZER: &str = "dateline_exact";
-
-/// Resolved field handles of the dateline schema.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields {
-    pub article: Field,
-    pub date: Field,
-    pub passage: Field,
-    pub paragraph: Field,
-    pub headline: Field,
-    pub text: Field,
-    pub exact: Field,
-    /// Year and month keys of the date (see [`crate::date_filter`]).
-    pub period: Field,
-}
-
-/// Field names, shared by the schema and fast-field readers.
-pub mod names {
-    pub const ARTICLE: &str = "article";
-    pub const DATE: &str = "date";
-    pub const PASSAGE: &str = "passage";
-    pub const PARAGRAPH: &str = "paragraph";
-    pub const HEADLINE: &str = "headline";
-    pub const TEXT: &str = "text";
-    pub const EXACT: &str = "exact";
-    pub const PERIOD: &str = "period";
-}
-
-/// Builds the dateline schema and its field handles.
-pub fn build_schema() -> (Schema, Fields) {
-    let mut b = Schema::builder();
-    let article = b.add_text_field(names::ARTICLE, STRING | STORED | FAST);
-    let date = b.add_date_field(
-        names::DATE,
-        DateOptions::from(INDEXED)
-            .set_stored()
-            .set_fast()
-            .set_precision(DateTimePrecision::Seconds),
-    );
-    let passage = b.add_u64_field(
-        names::PASSAGE,
-        NumericOptions::default() | STORED | FAST | INDEXED,
-    );
-    let paragraph = b.add_u64_field(names::PARAGRAPH, NumericOptions::default() | STORED | FAST);
-    let headline = b.add_text_field(names::HEADLINE, STORED);
-    let text_indexing = |analyzer: &str| {
-        TextFieldIndexing::default()
-            .set_tokenizer(analyzer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
-    };
-    let text = b.add_text_field(
-        names::TEXT,
-        TextOptions::default()
-            .set_indexing_options(text_indexing(STEM_ANALYZER))
-            .set_stored(),
-    );
-    let exact = b.add_text_field(
-        names::EXACT,
-        TextOptions::default().set_indexing_options(text_indexing(EXACT_ANALYZER)),
-    );
-    let period = b.add_u64_field(names::PERIOD, INDEXED);
-    let fields = Fields {
-        article,
-        date,
-        passage,
-        paragraph,
-        headline,
-        text,
-        exact,
-        period,
-    };
-    (b.build(), fields)
-}
-
-/// The analyzer of the `text` field: words (and hyphenated pairs joined), lowercased, ASCII-folded,
-/// English-stemmed (see [`WordTokenizer`]).
-pub fn stem_analyzer() -> TextAnalyzer {
-    TextAnalyzer::from(WordTokenizer::new(true))
-}
-
-/// The analyzer of the `exact` field: as [`stem_analyzer`] without the stemmer.
-pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::from(WordTokenizer::new(false))
-}
-
-fn register_analyzers(index: &Index) {
-    index.tokenizers().register(STEM_ANALYZER, stem_analyzer());
-    index
-        .tokenizers()
-        .register(EXACT_ANALYZER, exact_analyzer());
-}
+use super::files::truncated_files;
+use super::schema::{build_schema, register_analyzers, Fields, SCHEMA_VERSION};
+use crate::error::{Error, IoOp, Result};
 
 /// One corpus root an index was built from, with the label that prefixes its article ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,7 +29,7 @@ pub struct IndexMeta {
     /// RFC 3339 time of the last indexing run's commit.
     #[serde(default)]
     pub last_indexed: Option<String>,
-    /// Name of the file-state file of this commit (see [`crate::state`]).
+    /// Name of the file-state file of this commit (see [`super::state`]).
     #[serde(default)]
     pub state_file: Option<String>,
 }
@@ -162,10 +54,7 @@ impl DatelineIndex {
             return Err(Error::MissingIndex(dir.to_path_buf()));
         }
         let index = Index::open_in_dir(dir)?;
-        if let Some((file, len)) = crate::verify::truncated_files(&index, dir)?
-            .into_iter()
-            .next()
-        {
+        if let Some((file, len)) = truncated_files(&index, dir)?.into_iter().next() {
             return Err(Error::Damaged {
                 path: dir.to_path_buf(),
                 detail: format!("{} is truncated to {len} bytes", file.display()),
@@ -180,7 +69,7 @@ impl DatelineIndex {
             return Self::open(dir);
         }
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            context: "cannot create index directory",
+            op: IoOp::CreateIndexDir,
             path: dir.to_path_buf(),
             source,
         })?;

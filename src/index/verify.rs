@@ -1,16 +1,16 @@
 //! Checking an index: the cheap checks `info` shows (file state, files no commit uses) and the full
 //! check of `verify` (every file's checksum, every segment opened, the file state against the index).
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
-use tantivy::index::{SegmentComponent, SegmentMeta};
 use tantivy::Index;
 
+use super::files::{segment_files, truncated_files, unused_files};
+use super::handle::{index_exists, DatelineIndex};
+use super::schema::names;
+use super::state;
 use crate::error::{Error, Result};
-use crate::schema::DatelineIndex;
-use crate::state;
 
 /// What `verify` found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -31,95 +31,6 @@ impl VerifyReport {
     pub fn is_sound(&self) -> bool {
         self.damaged.is_empty()
     }
-}
-
-/// The files a committed segment is made of.
-fn segment_files(meta: &SegmentMeta) -> Vec<PathBuf> {
-    let mut components = vec![
-        SegmentComponent::Postings,
-        SegmentComponent::Positions,
-        SegmentComponent::FastFields,
-        SegmentComponent::FieldNorms,
-        SegmentComponent::Terms,
-        SegmentComponent::Store,
-    ];
-    if meta.has_deletes() {
-        components.push(SegmentComponent::Delete);
-    }
-    components
-        .into_iter()
-        .map(|c| meta.relative_path(c))
-        .collect()
-}
-
-/// Segment files too short to hold tantivy's footer (tantivy 0.27 panics on some of them instead of
-/// returning an error), with their sizes; missing files are left to the caller.
-pub fn truncated_files(index: &Index, dir: &Path) -> Result<Vec<(PathBuf, u64)>> {
-    let mut short = Vec::new();
-    for meta in index.searchable_segment_metas()? {
-        for file in segment_files(&meta) {
-            if let Ok(m) = std::fs::metadata(dir.join(&file)) {
-                if m.len() < FOOTER_MIN_BYTES {
-                    short.push((file, m.len()));
-                }
-            }
-        }
-    }
-    Ok(short)
-}
-
-/// The footer tantivy ends every file with: at least its length and magic number.
-const FOOTER_MIN_BYTES: u64 = 8;
-
-fn names_of(paths: impl IntoIterator<Item = PathBuf>) -> HashSet<String> {
-    paths
-        .into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect()
-}
-
-/// Files of the directory that the last commit does not use: leftovers of an interrupted run, removed
-/// by the next `dateline index`. Returns their names and total size.
-pub fn unused_files(handle: &DatelineIndex) -> Result<(Vec<String>, u64)> {
-    let mut live = names_of(
-        handle
-            .index
-            .searchable_segment_metas()?
-            .iter()
-            .flat_map(segment_files),
-    );
-    live.extend(
-        [
-            "meta.json",
-            ".managed.json",
-            ".tantivy-meta.lock",
-            ".tantivy-writer.lock",
-        ]
-        .map(String::from),
-    );
-    live.extend(handle.meta.state_file.clone());
-    let entries = std::fs::read_dir(&handle.path).map_err(|source| Error::Io {
-        context: "cannot read the index directory",
-        path: handle.path.clone(),
-        source,
-    })?;
-    // Tantivy lists every file it creates in .managed.json before writing it; only those (and temp
-    // and state files) are dateline's to remove. Anything else was put there by someone else.
-    let managed = names_of(handle.index.directory().list_managed_files());
-    let ours = |name: &str| {
-        managed.contains(name) || name.starts_with(".tmp") || name.starts_with("dateline-state-")
-    };
-    let (mut unused, mut bytes) = (Vec::new(), 0);
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && !live.contains(&name) && ours(&name) {
-            bytes += entry.metadata().map_or(0, |m| m.len());
-            unused.push(name);
-        }
-    }
-    unused.sort();
-    Ok((unused, bytes))
 }
 
 /// Problems visible without reading the whole index (for `info`).
@@ -154,7 +65,7 @@ pub fn quick_problems(handle: &DatelineIndex) -> Vec<String> {
 /// state with the articles. Damage is reported, not returned as an error; an error means there is no
 /// index to check.
 pub fn verify(dir: &Path) -> Result<VerifyReport> {
-    if !crate::schema::index_exists(dir) {
+    if !index_exists(dir) {
         return Err(Error::MissingIndex(dir.to_path_buf()));
     }
     let mut report = VerifyReport {
@@ -242,7 +153,7 @@ fn compare_state(handle: &DatelineIndex, searcher: &tantivy::Searcher, report: &
     };
     let mut articles = 0u64;
     for segment in searcher.segment_readers() {
-        let Ok(passages) = segment.fast_fields().u64(crate::schema::names::PASSAGE) else {
+        let Ok(passages) = segment.fast_fields().u64(names::PASSAGE) else {
             report
                 .damaged
                 .push("a segment has no passage numbers".to_string());
@@ -255,8 +166,8 @@ fn compare_state(handle: &DatelineIndex, searcher: &tantivy::Searcher, report: &
     }
     if articles != files.len() as u64 {
         report.warnings.push(format!(
-            "the file state lists {} files but the index holds {articles} articles: run \
-             `dateline index --rebuild` to bring them together",
+            "the file state lists {} files but the index holds {articles} articles: a rebuild of \
+             the index brings them together",
             files.len()
         ));
     }

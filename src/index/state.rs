@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoOp, Result};
 
 const PREFIX: &str = "dateline-state-";
 
@@ -40,13 +40,24 @@ pub fn load(dir: &Path, name: Option<&str>) -> CorpusState {
         .unwrap_or_default()
 }
 
+/// Why a file state cannot be used (the next run then reads every file again).
+#[derive(Debug, thiserror::Error)]
+pub enum StateProblem {
+    #[error("has an unexpected name")]
+    BadName,
+    #[error("is unreadable ({0})")]
+    Unreadable(#[source] std::io::Error),
+    #[error("is damaged ({0})")]
+    Damaged(#[source] serde_json::Error),
+}
+
 /// Reads the state a commit names, saying what is wrong with it when it cannot be used.
-pub fn load_checked(dir: &Path, name: &str) -> std::result::Result<CorpusState, String> {
+pub fn load_checked(dir: &Path, name: &str) -> std::result::Result<CorpusState, StateProblem> {
     if !is_state_name(name) {
-        return Err("has an unexpected name".to_string());
+        return Err(StateProblem::BadName);
     }
-    let bytes = std::fs::read(dir.join(name)).map_err(|e| format!("is unreadable ({e})"))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("is damaged ({e})"))
+    let bytes = std::fs::read(dir.join(name)).map_err(StateProblem::Unreadable)?;
+    serde_json::from_slice(&bytes).map_err(StateProblem::Damaged)
 }
 
 fn is_state_name(name: &str) -> bool {
@@ -77,7 +88,7 @@ impl<W: Write> Write for HashingWriter<W> {
 /// 150 bytes per file: 150 MB for a million files).
 pub fn save(dir: &Path, state: &CorpusState) -> Result<String> {
     let io = |source| Error::Io {
-        context: "cannot write the file state in",
+        op: IoOp::WriteFileState,
         path: dir.to_path_buf(),
         source,
     };
@@ -140,6 +151,10 @@ mod tests {
         );
         assert_eq!(load(dir.path(), Some(&name)), state);
         assert_eq!(load_checked(dir.path(), &name).ok(), Some(state.clone()));
+        assert!(matches!(
+            load_checked(dir.path(), "other.json"),
+            Err(StateProblem::BadName)
+        ));
         // The same state gets the same name; no temp file is left.
         assert_eq!(save(dir.path(), &state).ok(), Some(name.clone()));
         let names: Vec<String> = std::fs::read_dir(dir.path())

@@ -51,12 +51,21 @@ const EMPTY_SLOT: Slot = Slot {
     done: [0; CACHE_WORD_BYTES],
 };
 
+/// Which form of each word a tokenizer gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordForm {
+    /// Lowercased, ASCII-folded and English-stemmed (the `text` field).
+    Stemmed,
+    /// Lowercased and ASCII-folded (the `exact` field).
+    Exact,
+}
+
 /// Tokenizer of the `text` (stemmed) and `exact` fields.
 #[derive(Clone)]
 pub struct WordTokenizer {
     /// Lowercase, fold and (maybe) stem one word.
     normalize: TextAnalyzer,
-    stem: bool,
+    form: WordForm,
     /// Normalised forms of recent words: direct-mapped by a hash of the word as written (a word
     /// replaces the one in its slot), allocated once the tokenizer has seen [`CACHE_AFTER`] words
     /// (a query or a snippet needs no memory).
@@ -70,19 +79,18 @@ pub struct WordTokenizer {
 }
 
 impl WordTokenizer {
-    /// Lowercased and ASCII-folded words, stemmed (English) when `stem` is set.
-    pub fn new(stem: bool) -> WordTokenizer {
+    /// Lowercased and ASCII-folded words, in the given form.
+    pub fn new(form: WordForm) -> WordTokenizer {
         let builder = TextAnalyzer::builder(RawTokenizer::default())
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter);
-        let normalize = if stem {
-            builder.filter(Stemmer::new(Language::English)).build()
-        } else {
-            builder.build()
+        let normalize = match form {
+            WordForm::Stemmed => builder.filter(Stemmer::new(Language::English)).build(),
+            WordForm::Exact => builder.build(),
         };
         WordTokenizer {
             normalize,
-            stem,
+            form,
             cache: Vec::new(),
             seen: 0,
             hasher: foldhash::fast::FixedState::with_seed(0x5eed),
@@ -116,7 +124,7 @@ impl WordTokenizer {
         token.text.clear();
         // ASCII words are their own lowercase folded form, and the English stemmer leaves words of
         // one or two letters as they are: no need to look those up.
-        if raw.is_ascii() && (!self.stem || raw.len() <= 2) {
+        if raw.is_ascii() && (self.form == WordForm::Exact || raw.len() <= 2) {
             token.text.push_str(raw);
             token.text.make_ascii_lowercase();
             return;
@@ -245,7 +253,7 @@ mod tests {
 
     #[test]
     fn hyphenated_words_also_give_the_joined_word() {
-        let mut a = TextAnalyzer::from(WordTokenizer::new(false));
+        let mut a = TextAnalyzer::from(WordTokenizer::new(WordForm::Exact));
         let t = tokens(
             &mut a,
             "linked to al-Qaida and the al‑Shabab group - not this",
@@ -264,7 +272,7 @@ mod tests {
     }
 
     /// The reference: tantivy's simple tokenizer and filters, words in the same order.
-    fn reference(text: &str, stem: bool) -> Vec<(String, usize, usize, usize, usize)> {
+    fn reference(text: &str, form: WordForm) -> Vec<(String, usize, usize, usize, usize)> {
         let mut simple = TextAnalyzer::from(SimpleTokenizer::default());
         let words = tokens(&mut simple, text);
         let mut raw: Vec<(String, usize, usize, usize, usize)> = Vec::new();
@@ -282,10 +290,9 @@ mod tests {
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter);
-        let mut chain = if stem {
-            builder.filter(Stemmer::new(Language::English)).build()
-        } else {
-            builder.build()
+        let mut chain = match form {
+            WordForm::Stemmed => builder.filter(Stemmer::new(Language::English)).build(),
+            WordForm::Exact => builder.build(),
         };
         raw.into_iter()
             .filter_map(|(w, pos, from, to, len)| {
@@ -304,10 +311,10 @@ mod tests {
             .map(|i| format!("Walk{}ing Run{}s", i % 5000, i))
             .collect::<Vec<_>>()
             .join(" ");
-        for stem in [false, true] {
-            let mut a = TextAnalyzer::from(WordTokenizer::new(stem));
+        for form in [WordForm::Exact, WordForm::Stemmed] {
+            let mut a = TextAnalyzer::from(WordTokenizer::new(form));
             for _ in 0..2 {
-                assert_eq!(tokens(&mut a, &text), reference(&text, stem), "stem={stem}");
+                assert_eq!(tokens(&mut a, &text), reference(&text, form), "{form:?}");
             }
         }
     }
@@ -331,8 +338,8 @@ mod tests {
             "-",
         ];
         let filler = "filler ".repeat(CACHE_AFTER + 1);
-        for stem in [false, true] {
-            let mut a = TextAnalyzer::from(WordTokenizer::new(stem));
+        for form in [WordForm::Exact, WordForm::Stemmed] {
+            let mut a = TextAnalyzer::from(WordTokenizer::new(form));
             for round in 0..3 {
                 if round == 1 {
                     // From now on the memory is used: the first pass fills it, the next reads it.
@@ -341,8 +348,8 @@ mod tests {
                 for text in texts {
                     assert_eq!(
                         tokens(&mut a, text),
-                        reference(text, stem),
-                        "{text:?} stem={stem}"
+                        reference(text, form),
+                        "{text:?} {form:?}"
                     );
                 }
             }

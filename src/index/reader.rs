@@ -1,17 +1,22 @@
-//! Reading whole articles back from the index (`show`) and describing an index (`info`).
+//! Reading an index: a [`Reader`] holds one commit open (its searcher, its fields, and the fast-field
+//! columns of each segment, opened once), and reads whole articles back from their passages. Searching,
+//! timelines and statistics build on it (see [`crate::search`] and [`crate::analysis`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
-use tantivy::Term;
+use tantivy::{DateTime, IndexReader, ReloadPolicy, Searcher, SegmentOrdinal, SegmentReader, Term};
+use time::Date;
 
+use super::handle::DatelineIndex;
+use super::schema::{day_of_index_date, names, Fields};
 use crate::error::{Error, Result};
-use crate::schema::{names, CorpusRoot, SCHEMA_VERSION};
-use crate::search::{format_day, Engine};
 
 /// An article rebuilt from its passages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,25 +28,106 @@ pub struct StoredArticle {
     pub paragraphs: Vec<String>,
 }
 
-/// What `info` reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IndexStats {
-    pub index: String,
-    pub articles: u64,
-    pub passages: u64,
-    pub undated_articles: u64,
-    pub first_date: Option<String>,
-    pub last_date: Option<String>,
-    pub size_bytes: u64,
-    pub segments: usize,
-    pub schema_version: u32,
-    pub roots: Vec<CorpusRoot>,
-    pub last_indexed: Option<String>,
-    /// Problems seen without reading the whole index (`dateline verify` reads it all).
-    pub problems: Vec<String>,
+/// An open index, ready to read and search.
+pub struct Reader {
+    pub handle: DatelineIndex,
+    /// The searcher of the opened commit (the reader is never reloaded).
+    searcher: Searcher,
+    /// Fast-field columns of each segment, opened on first use (opening them for every search was
+    /// a sixth of a top-10 search).
+    columns: Vec<OnceLock<Arc<SegmentColumns>>>,
+    /// Earliest and latest dates in the index.
+    date_bounds: OnceLock<Option<(Date, Date)>>,
 }
 
-impl Engine {
+/// The fast-field columns a search reads for each match.
+pub struct SegmentColumns {
+    pub dates: Column<DateTime>,
+    pub passages: Column<u64>,
+    /// `None` in a segment without articles.
+    pub articles: Option<StrColumn>,
+}
+
+impl SegmentColumns {
+    fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let ff = reader.fast_fields();
+        Ok(SegmentColumns {
+            dates: ff.date(names::DATE)?,
+            passages: ff.u64(names::PASSAGE)?,
+            articles: ff.str(names::ARTICLE)?,
+        })
+    }
+}
+
+impl Reader {
+    /// Opens the index in `dir` for searching.
+    pub fn open(dir: &Path) -> Result<Reader> {
+        Self::from_handle(DatelineIndex::open(dir)?)
+    }
+
+    /// Wraps an already opened index.
+    pub fn from_handle(handle: DatelineIndex) -> Result<Reader> {
+        let reader: IndexReader = handle
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|_| OnceLock::new())
+            .collect();
+        Ok(Reader {
+            handle,
+            searcher,
+            columns,
+            date_bounds: OnceLock::new(),
+        })
+    }
+
+    /// The columns of segment `ord`, opened once.
+    pub fn segment_columns(&self, ord: SegmentOrdinal) -> tantivy::Result<Arc<SegmentColumns>> {
+        let slot = self
+            .columns
+            .get(ord as usize)
+            .ok_or_else(|| tantivy::TantivyError::InternalError(format!("no segment {ord}")))?;
+        if let Some(c) = slot.get() {
+            return Ok(c.clone());
+        }
+        let opened = Arc::new(SegmentColumns::open(self.searcher.segment_reader(ord))?);
+        Ok(slot.get_or_init(|| opened).clone())
+    }
+
+    /// The earliest and latest dates in the index, `None` when nothing is dated.
+    pub fn date_bounds(&self) -> Option<(Date, Date)> {
+        *self.date_bounds.get_or_init(|| {
+            let mut bounds: Option<(DateTime, DateTime)> = None;
+            for ord in 0..self.columns.len() {
+                let Ok(cols) = self.segment_columns(ord as SegmentOrdinal) else {
+                    continue;
+                };
+                if cols.dates.values.num_vals() == 0 {
+                    continue;
+                }
+                let (lo, hi) = (cols.dates.min_value(), cols.dates.max_value());
+                bounds = Some(match bounds {
+                    Some((a, b)) => (a.min(lo), b.max(hi)),
+                    None => (lo, hi),
+                });
+            }
+            bounds.and_then(|(lo, hi)| Some((day_of_index_date(lo)?, day_of_index_date(hi)?)))
+        })
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.handle.fields
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.searcher.clone()
+    }
+
     /// Rebuilds an article from the index; an unknown id is an error carrying the closest ids.
     pub fn article(&self, id: &str) -> Result<StoredArticle> {
         let fields = *self.fields();
@@ -80,7 +166,8 @@ impl Engine {
         let date = first
             .get_first(fields.date)
             .and_then(|v| v.as_datetime())
-            .and_then(|d| format_day(d.into_timestamp_secs()));
+            .and_then(day_of_index_date)
+            .map(|d| d.to_string());
         let mut paragraphs: Vec<String> = Vec::new();
         let mut current = None;
         for (_, paragraph, text, _) in passages {
@@ -141,59 +228,4 @@ impl Engine {
         }
         Ok(scored.into_keys().map(|(_, s)| s).collect())
     }
-
-    /// Counts and facts about the index.
-    pub fn stats(&self) -> Result<IndexStats> {
-        let searcher = self.searcher();
-        let (mut articles, mut undated) = (0u64, 0u64);
-        let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
-        for segment in searcher.segment_readers() {
-            let ff = segment.fast_fields();
-            let dates = ff.date(names::DATE)?;
-            let passages = ff.u64(names::PASSAGE)?;
-            let alive = segment.alive_bitset();
-            for doc in 0..segment.max_doc() {
-                if alive.is_some_and(|a| !a.is_alive(doc)) {
-                    continue;
-                }
-                let date = dates.first(doc).map(|d| d.into_timestamp_secs());
-                if passages.first(doc) == Some(1) {
-                    articles += 1;
-                    undated += u64::from(date.is_none());
-                }
-                if let Some(d) = date {
-                    first = Some(first.map_or(d, |f| f.min(d)));
-                    last = Some(last.map_or(d, |l| l.max(d)));
-                }
-            }
-        }
-        let meta = &self.handle.meta;
-        Ok(IndexStats {
-            index: self.handle.path.display().to_string(),
-            articles,
-            passages: searcher.num_docs(),
-            undated_articles: undated,
-            first_date: first.and_then(format_day),
-            last_date: last.and_then(format_day),
-            size_bytes: dir_size(&self.handle.path),
-            segments: searcher.segment_readers().len(),
-            schema_version: SCHEMA_VERSION,
-            roots: meta.roots.clone(),
-            last_indexed: meta.last_indexed.clone(),
-            problems: crate::verify::quick_problems(&self.handle),
-        })
-    }
-}
-
-fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .filter_map(|e| e.metadata().ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-                .sum()
-        })
-        .unwrap_or(0)
 }

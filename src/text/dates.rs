@@ -1,13 +1,77 @@
-//! Date filter values: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (optionally with a time and zone), as the
-//! start or the end of that period.
+//! Dates, in one place: building a calendar date, reading a date value (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`,
+//! optionally with a time and zone) as the start or the end of that period, and converting between a day,
+//! a timestamp (seconds since the epoch at midnight UTC), a day number and the year and month keys the
+//! index filters on.
+//!
+//! An article has a day, not an instant: a day is always stored at midnight UTC, and a time and zone
+//! written after a date are dropped rather than converted (converting could move an article to the day
+//! before or after).
 
 use std::sync::LazyLock;
 
 use regex::Regex;
-use time::Date;
+use time::{Date, Month};
 
-use crate::article::make_date;
+pub use crate::error::DateBound;
 use crate::error::{Error, Result};
+
+/// Earliest and latest years the index can hold (tantivy stores dates as i64 nanoseconds).
+pub const MIN_YEAR: i32 = 1678;
+pub const MAX_YEAR: i32 = 2261;
+
+const SECS_PER_DAY: i64 = 86_400;
+
+/// Builds a date, rejecting impossible dates and years the index cannot store; the error says why.
+pub fn make_date(year: i32, month: u32, day: u32) -> std::result::Result<Date, &'static str> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err("is outside the years 1678 to 2261 that the index can store");
+    }
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+        .ok_or("does not exist")?;
+    let day = u8::try_from(day).map_err(|_| "does not exist")?;
+    Date::from_calendar_date(year, month, day).map_err(|_| "does not exist")
+}
+
+/// Seconds since the epoch of a day's midnight UTC (how the index stores a day).
+pub fn day_to_secs(date: Date) -> i64 {
+    date.midnight().assume_utc().unix_timestamp()
+}
+
+/// The UTC day of a timestamp; `None` outside the calendar's range.
+pub fn secs_to_day(secs: i64) -> Option<Date> {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .map(|t| t.date())
+}
+
+/// The number of days since 1970-01-01 of a timestamp (negative before): a small key to count by.
+pub fn secs_to_day_number(secs: i64) -> i32 {
+    secs.div_euclid(SECS_PER_DAY) as i32
+}
+
+/// The day of a day number (see [`secs_to_day_number`]).
+pub fn day_number_to_day(day: i32) -> Option<Date> {
+    secs_to_day(i64::from(day) * SECS_PER_DAY)
+}
+
+/// A timestamp's day as `YYYY-MM-DD`.
+pub fn format_day(secs: i64) -> Option<String> {
+    secs_to_day(secs).map(|d| d.to_string())
+}
+
+/// The period key of a whole year (see the index's `period` field).
+pub fn year_key(year: i32) -> u64 {
+    // Index dates lie within 1677..2262 (tantivy's range), so the key is positive.
+    (i64::from(year) * 100).max(0) as u64
+}
+
+/// The period key of a month of a year.
+pub fn month_key(year: i32, month: Month) -> u64 {
+    year_key(year) + u64::from(u8::from(month))
+}
+
 
 /// Which end of a partial date a bound means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +95,9 @@ impl DateRange {
     }
 }
 
-fn bad(flag: &'static str, value: &str, reason: &str) -> Error {
+fn bad(bound: DateBound, value: &str, reason: &str) -> Error {
     Error::BadDate {
-        flag,
+        bound,
         value: value.to_string(),
         reason: reason.to_string(),
     }
@@ -54,9 +118,9 @@ pub fn date_of_timestamp(value: &str) -> Option<&str> {
         .map(|m| m.as_str())
 }
 
-/// Parses one date flag value; `flag` names it in errors. A full date may carry a time and zone, which
-/// are ignored (see [`date_of_timestamp`]).
-pub fn parse_date(flag: &'static str, value: &str, end: BoundEnd) -> Result<Date> {
+/// Parses one date value given for `bound` (named in errors). A full date may carry a time and zone,
+/// which are ignored (see [`date_of_timestamp`]).
+pub fn parse_date(bound: DateBound, value: &str, end: BoundEnd) -> Result<Date> {
     let v = value.trim();
     let v = date_of_timestamp(v).unwrap_or(v);
     let parts: Vec<&str> = v.split('-').collect();
@@ -67,7 +131,7 @@ pub fn parse_date(flag: &'static str, value: &str, end: BoundEnd) -> Result<Date
         _ => false,
     } && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
     if !shape_ok {
-        return Err(bad(flag, value, "expected YYYY, YYYY-MM or YYYY-MM-DD"));
+        return Err(bad(bound, value, "expected YYYY, YYYY-MM or YYYY-MM-DD"));
     }
     let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
     let year = num(0).unwrap_or(0) as i32;
@@ -85,10 +149,11 @@ pub fn parse_date(flag: &'static str, value: &str, end: BoundEnd) -> Result<Date
         },
         (Some(m), Some(d)) => make_date(year, m, d),
     };
-    result.map_err(|why| bad(flag, value, why))
+    result.map_err(|why| bad(bound, value, why))
 }
 
-/// Builds the range from `--since`, `--until` and `--on` values.
+/// Builds the range from a start, an end and a single period (each optional; the period narrows the
+/// other two).
 pub fn parse_range(
     since: Option<&str>,
     until: Option<&str>,
@@ -96,15 +161,15 @@ pub fn parse_range(
 ) -> Result<DateRange> {
     let mut range = DateRange {
         since: since
-            .map(|v| parse_date("--since", v, BoundEnd::Start))
+            .map(|v| parse_date(DateBound::Since, v, BoundEnd::Start))
             .transpose()?,
         until: until
-            .map(|v| parse_date("--until", v, BoundEnd::End))
+            .map(|v| parse_date(DateBound::Until, v, BoundEnd::End))
             .transpose()?,
     };
     if let Some(v) = on {
-        let start = parse_date("--on", v, BoundEnd::Start)?;
-        let end = parse_date("--on", v, BoundEnd::End)?;
+        let start = parse_date(DateBound::On, v, BoundEnd::Start)?;
+        let end = parse_date(DateBound::On, v, BoundEnd::End)?;
         range.since = Some(range.since.map_or(start, |s| s.max(start)));
         range.until = Some(range.until.map_or(end, |u| u.min(end)));
     }
@@ -126,7 +191,7 @@ mod tests {
 
     #[test]
     fn partial_dates_expand_to_their_period() {
-        let p = |v, e| parse_date("--since", v, e).ok();
+        let p = |v, e| parse_date(DateBound::Since, v, e).ok();
         assert_eq!(p("2023", BoundEnd::Start), Some(date!(2023 - 01 - 01)));
         assert_eq!(p("2023", BoundEnd::End), Some(date!(2023 - 12 - 31)));
         assert_eq!(p("2023-07", BoundEnd::End), Some(date!(2023 - 07 - 31)));
@@ -143,7 +208,7 @@ mod tests {
             "2023-07-28t01:00:00.123+14:00",
             "2023-07-28T12:00+0200",
         ] {
-            let d = parse_date("--since", v, BoundEnd::Start).ok();
+            let d = parse_date(DateBound::Since, v, BoundEnd::Start).ok();
             assert_eq!(d, Some(date!(2023 - 07 - 28)), "{v}");
         }
         assert_eq!(date_of_timestamp("2023-07-28"), None);
@@ -167,18 +232,48 @@ mod tests {
             "87",
             "9999-01-01",
         ] {
-            let err = parse_date("--until", v, BoundEnd::End);
+            let err = parse_date(DateBound::Until, v, BoundEnd::End);
             assert!(
                 matches!(
                     err,
                     Err(Error::BadDate {
-                        flag: "--until",
+                        bound: DateBound::Until,
                         ..
                     })
                 ),
                 "{v} accepted"
             );
         }
+    }
+
+    #[test]
+    fn days_timestamps_and_day_numbers_convert_both_ways() {
+        for d in [
+            date!(1678 - 01 - 01),
+            date!(1969 - 12 - 31),
+            date!(1970 - 01 - 01),
+            date!(2023 - 07 - 28),
+            date!(2261 - 12 - 31),
+        ] {
+            let secs = day_to_secs(d);
+            assert_eq!(secs_to_day(secs), Some(d));
+            assert_eq!(day_number_to_day(secs_to_day_number(secs)), Some(d));
+            // Any second of the day is that day.
+            assert_eq!(secs_to_day(secs + SECS_PER_DAY - 1), Some(d));
+            assert_eq!(
+                secs_to_day_number(secs + SECS_PER_DAY - 1),
+                secs_to_day_number(secs)
+            );
+        }
+        assert_eq!(day_to_secs(date!(2023 - 07 - 28)), 1_690_502_400);
+        assert_eq!(format_day(1_690_502_400).as_deref(), Some("2023-07-28"));
+        assert_eq!(secs_to_day_number(-1), -1);
+    }
+
+    #[test]
+    fn keys_of_years_and_months_differ() {
+        assert_eq!(year_key(1987), 198_700);
+        assert_eq!(month_key(1987, Month::December), 198_712);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use super::article::SkipReason;
+
 /// A file found under a corpus root.
 #[derive(Debug, Clone)]
 pub struct CorpusFile {
@@ -29,7 +31,7 @@ pub struct CorpusFile {
 #[derive(Debug)]
 pub enum WalkItem {
     File(CorpusFile),
-    Skip { path: PathBuf, reason: String },
+    Skip { path: PathBuf, reason: SkipReason },
 }
 
 /// The id of a file below a root: its relative path with `/` separators, prefixed by the root's label.
@@ -39,6 +41,21 @@ pub fn article_id(label: &str, rel_path: &str) -> String {
     } else {
         format!("{label}:{rel_path}")
     }
+}
+
+/// The id of `path`, a file or folder at or below `root`, with `label` the root's label. The one way ids
+/// are made: a walked file's id, and the id prefix of a folder that could not be read, must agree.
+pub fn id_below_root(root: &Path, path: &Path, label: &str) -> String {
+    article_id(label, &rel_path_below(root, path))
+}
+
+/// `path` below `root` with `/` separators, each name as [`name_for_id`] writes it.
+fn rel_path_below(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| name_for_id(c.as_os_str()))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A file or folder name as it appears in an id. A name that is not UTF-8 keeps every byte: each
@@ -120,11 +137,11 @@ pub fn walk_names(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| root_buf.clone());
                 let reason = if err.loop_ancestor().is_some() {
-                    "symbolic link loop".to_string()
+                    SkipReason::LinkLoop
                 } else if let Some(io) = err.io_error() {
-                    format!("unreadable: {io}")
+                    SkipReason::Unreadable(io.to_string())
                 } else {
-                    format!("unreadable: {err}")
+                    SkipReason::Unreadable(err.to_string())
                 };
                 Some(WalkItem::Skip { path, reason })
             }
@@ -137,15 +154,10 @@ pub fn walk_names(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                 if !ft.is_file() {
                     return Some(WalkItem::Skip {
                         path,
-                        reason: "not a regular file".to_string(),
+                        reason: SkipReason::NotRegularFile,
                     });
                 }
-                let rel = path.strip_prefix(&root_buf).unwrap_or(&path);
-                let rel_path = rel
-                    .components()
-                    .map(|c| name_for_id(c.as_os_str()))
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let rel_path = rel_path_below(&root_buf, &path);
                 Some(WalkItem::File(CorpusFile {
                     id: article_id(&label, &rel_path),
                     label: label.clone(),
@@ -156,4 +168,21 @@ pub fn walk_names(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                 }))
             }
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn ids_keep_the_bytes_of_names_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/corpus");
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9");
+        let path = root.join(name).join("a.txt");
+        assert_eq!(id_below_root(root, &path, ""), "caf%E9/a.txt");
+        assert_eq!(id_below_root(root, &path, "more"), "more:caf%E9/a.txt");
+        assert_eq!(id_below_root(root, root, ""), "");
+    }
 }

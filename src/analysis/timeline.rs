@@ -12,12 +12,12 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, Month};
 
-use crate::date_filter::within_dates;
-use crate::dates::DateRange;
 use crate::error::Result;
-use crate::query::{compile, MatchMode, QueryOptions, Ranking};
-use crate::schema::names;
-use crate::search::Engine;
+use crate::index::reader::Reader;
+use crate::index::schema::names;
+use crate::search::date_filter::within_dates;
+use crate::search::{compile, MatchMode, QueryOptions, Ranking};
+use crate::text::dates::{day_number_to_day, secs_to_day_number, DateRange};
 
 /// The size of a bucket.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,48 +144,46 @@ pub struct Timeline {
 /// Per-day counts of one query: day number -> (articles, passages); `None` is undated.
 type DayCounts = BTreeMap<Option<i32>, (u64, u64)>;
 
-impl Engine {
-    /// Counts the matches of each query per bucket.
-    pub fn timeline(&self, request: &TimelineRequest) -> Result<Timeline> {
-        let fields = *self.fields();
-        let searcher = self.searcher();
-        // Counting needs no scores: no ranking clauses either.
-        let options = QueryOptions {
-            match_mode: request.match_mode,
-            ranking: Ranking::PLAIN,
-            fuzzy: false,
-        };
-        let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
-        for q in &request.queries {
-            let compiled = compile(q, &fields, options)?.query;
-            let query = within_dates(compiled, &fields, self.date_bounds(), &request.dates);
-            per_query.push(searcher.search(query.as_ref(), &DayCollector)?);
-        }
-        let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
-        let (lo, hi) = (dated.clone().min(), dated.max());
-        let first = request.dates.since.or(lo.and_then(day_to_date));
-        let last = request.dates.until.or(hi.and_then(day_to_date));
-        let (by, by_chosen) = match (request.by, first, last) {
-            (Some(b), _, _) => (b, false),
-            (None, Some(f), Some(l)) => (Bucketing::for_span(f, l), true),
-            (None, _, _) => (Bucketing::Month, true),
-        };
-        let starts = match (first, last) {
-            (Some(f), Some(l)) => bucket_starts(by, f, l),
-            _ => Vec::new(),
-        };
-        let series = request
-            .queries
-            .iter()
-            .zip(per_query)
-            .map(|(q, counts)| make_series(q, by, &starts, &counts))
-            .collect();
-        Ok(Timeline {
-            by,
-            by_chosen,
-            series,
-        })
+/// Counts the matches of each query per bucket.
+pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> {
+    let fields = *reader.fields();
+    let searcher = reader.searcher();
+    // Counting needs no scores: no ranking clauses either.
+    let options = QueryOptions {
+        match_mode: request.match_mode,
+        ranking: Ranking::PLAIN,
+        fuzzy: false,
+    };
+    let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
+    for q in &request.queries {
+        let compiled = compile(q, &fields, options)?.query;
+        let query = within_dates(compiled, &fields, reader.date_bounds(), &request.dates);
+        per_query.push(searcher.search(query.as_ref(), &DayCollector)?);
     }
+    let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
+    let (lo, hi) = (dated.clone().min(), dated.max());
+    let first = request.dates.since.or(lo.and_then(day_number_to_day));
+    let last = request.dates.until.or(hi.and_then(day_number_to_day));
+    let (by, by_chosen) = match (request.by, first, last) {
+        (Some(b), _, _) => (b, false),
+        (None, Some(f), Some(l)) => (Bucketing::for_span(f, l), true),
+        (None, _, _) => (Bucketing::Month, true),
+    };
+    let starts = match (first, last) {
+        (Some(f), Some(l)) => bucket_starts(by, f, l),
+        _ => Vec::new(),
+    };
+    let series = request
+        .queries
+        .iter()
+        .zip(per_query)
+        .map(|(q, counts)| make_series(q, by, &starts, &counts))
+        .collect();
+    Ok(Timeline {
+        by,
+        by_chosen,
+        series,
+    })
 }
 
 fn bucket_starts(by: Bucketing, first: Date, last: Date) -> Vec<Date> {
@@ -221,7 +219,7 @@ fn make_series(query: &str, by: Bucketing, starts: &[Date], counts: &DayCounts) 
     let index: HashMap<Date, usize> = starts.iter().enumerate().map(|(i, d)| (*d, i)).collect();
     let (mut undated_articles, mut undated_passages) = (0, 0);
     for (day, &(articles, passages)) in counts {
-        match day.and_then(day_to_date) {
+        match day.and_then(day_number_to_day) {
             Some(date) => {
                 if let Some(&i) = index.get(&by.start_of(date)) {
                     buckets[i].articles += articles;
@@ -240,15 +238,6 @@ fn make_series(query: &str, by: Bucketing, starts: &[Date], counts: &DayCounts) 
         undated_articles,
         undated_passages,
     }
-}
-
-const SECS_PER_DAY: i64 = 86_400;
-
-fn day_to_date(day: i32) -> Option<Date> {
-    let secs = i64::from(day) * SECS_PER_DAY;
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .map(|t| t.date())
 }
 
 /// Counts matching passages and distinct articles per day, without scores.
@@ -306,7 +295,7 @@ impl SegmentCollector for SegmentDays {
         let day = self
             .dates
             .first(doc)
-            .map(|d| d.into_timestamp_secs().div_euclid(SECS_PER_DAY) as i32);
+            .map(|d| secs_to_day_number(d.into_timestamp_secs()));
         *self.passages.entry(day).or_insert(0) += 1;
         if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
             self.article_days.insert(ord, day);

@@ -1,4 +1,4 @@
-//! Articles: their id, date and paragraphs, and parsing one article file.
+//! The article text format: parsing one file of it into an [`Article`].
 //!
 //! The format: an optional UTF-8 byte-order mark and leading whitespace, a header `date YYYY-MM-DD` (or
 //! `date: YYYY-MM-DD`, any case), then the first paragraph on the same line or on the lines below;
@@ -10,82 +10,17 @@
 //! (U+FFFD) with a warning rather than losing the article; a file with a UTF-16 byte-order mark is
 //! transcoded; a NUL byte in the first 8 KiB marks a binary file (skipped), later ones become spaces.
 
-use std::fmt;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use time::{Date, Month};
+use time::Date;
 
-use crate::passage::sentences;
-
-/// Files larger than this are skipped: an article is never this big, and reading it would cost memory.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+use super::article::{headline_of, Article, ParsedArticle, SkipReason};
+use crate::text::dates::{date_of_timestamp, make_date};
 
 /// How many leading bytes are checked for NUL to detect binary files.
 const BINARY_PROBE_BYTES: usize = 8 * 1024;
 
-/// A headline longer than this many characters is cut at a word boundary.
-const HEADLINE_MAX_CHARS: usize = 200;
-
-/// Earliest and latest years the index can hold (tantivy stores dates as i64 nanoseconds).
-const MIN_YEAR: i32 = 1678;
-const MAX_YEAR: i32 = 2261;
-
-/// A parsed article.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Article {
-    /// Path relative to the corpus root with `/` separators, prefixed with `LABEL:` for a secondary root.
-    pub id: String,
-    /// Publication date, `None` when undated.
-    pub date: Option<Date>,
-    /// The first sentence of the first paragraph, cut at about 200 characters.
-    pub headline: String,
-    /// Paragraphs with their whitespace folded to single spaces; never empty.
-    pub paragraphs: Vec<String>,
-}
-
-/// An article and the warnings raised while reading it (it is indexed all the same).
-#[derive(Debug, Clone)]
-pub struct ParsedArticle {
-    pub article: Article,
-    pub warnings: Vec<String>,
-}
-
-/// Why a file was not indexed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    /// The file has no bytes.
-    Empty,
-    /// The file has no text once the header and whitespace are removed.
-    NoText,
-    /// A NUL byte in the first 8 KiB.
-    Binary,
-    /// Larger than [`MAX_FILE_BYTES`].
-    TooLarge(u64),
-    /// The file or folder could not be read.
-    Unreadable(String),
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkipReason::Empty => write!(f, "empty file"),
-            SkipReason::NoText => write!(f, "no text besides the date header"),
-            SkipReason::Binary => write!(f, "binary file (NUL byte in the first 8 KiB)"),
-            SkipReason::TooLarge(n) => write!(
-                f,
-                "file too large ({} MiB, limit {} MiB)",
-                n / (1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-            SkipReason::Unreadable(why) => write!(f, "unreadable: {why}"),
-        }
-    }
-}
-
-/// Parses the bytes of one article file.
-///
-/// `id` becomes the article id; `rel_path` (the path below the corpus root) is where a date is looked for
 /// when the file has no date header.
 pub fn parse_article(id: &str, rel_path: &str, bytes: &[u8]) -> Result<ParsedArticle, SkipReason> {
     if bytes.is_empty() {
@@ -235,7 +170,7 @@ fn split_header(text: &str) -> (Header, &str) {
         return (Header::Absent, text);
     }
     let body = &rest[token_end..];
-    let token = crate::dates::date_of_timestamp(token).unwrap_or(token);
+    let token = date_of_timestamp(token).unwrap_or(token);
     match parse_ymd(token) {
         Some(Ok(d)) => (Header::Date(d), body),
         Some(Err(why)) => (Header::Invalid(token.to_string(), why), body),
@@ -263,19 +198,6 @@ fn parse_ymd(token: &str) -> Option<Result<Date, &'static str>> {
     };
     let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
     Some(make_date(y as i32, m, d))
-}
-
-/// Builds a date, rejecting impossible dates and years the index cannot store.
-pub(crate) fn make_date(year: i32, month: u32, day: u32) -> Result<Date, &'static str> {
-    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err("is outside the years 1678 to 2261 that the index can store");
-    }
-    let month = u8::try_from(month)
-        .ok()
-        .and_then(|m| Month::try_from(m).ok())
-        .ok_or("does not exist")?;
-    let day = u8::try_from(day).map_err(|_| "does not exist")?;
-    Date::from_calendar_date(year, month, day).map_err(|_| "does not exist")
 }
 
 enum PathDate {
@@ -345,31 +267,13 @@ fn split_paragraphs(body: &str) -> Vec<String> {
     paragraphs
 }
 
-/// The first sentence of a paragraph, cut at a word boundary near [`HEADLINE_MAX_CHARS`].
-pub fn headline_of(paragraph: &str) -> String {
-    let first = sentences(paragraph).into_iter().next().unwrap_or(paragraph);
-    if first.chars().count() <= HEADLINE_MAX_CHARS {
-        return first.to_string();
-    }
-    let cut = first
-        .char_indices()
-        .nth(HEADLINE_MAX_CHARS)
-        .map(|(i, _)| i)
-        .unwrap_or(first.len());
-    let head = &first[..cut];
-    let head = match head.rfind(' ') {
-        Some(i) if i > HEADLINE_MAX_CHARS / 2 => &head[..i],
-        _ => head,
-    };
-    format!("{}…", head.trim_end_matches([',', ';', ':', ' ']))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::article::HEADLINE_MAX_CHARS;
     use time::macros::date;
 
-    const SEED: &[u8] = include_bytes!("../corpus/000_f0500d7e2cbed4d9.txt");
+    const SEED: &[u8] = include_bytes!("../../corpus/000_f0500d7e2cbed4d9.txt");
 
     fn parse(id: &str, text: &str) -> Result<ParsedArticle, SkipReason> {
         parse_article(id, id, text.as_bytes())
@@ -566,14 +470,5 @@ mod tests {
         let p = p.unwrap_or_else(|| panic!("latin-1 file rejected"));
         assert_eq!(p.warnings.len(), 1);
         assert_eq!(p.article.paragraphs, vec!["Caf\u{FFFD} in Niamey."]);
-    }
-
-    #[test]
-    fn long_headlines_are_cut_at_a_word() {
-        let sentence = format!("{} end.", "word ".repeat(80));
-        let h = headline_of(&sentence);
-        assert!(h.ends_with('…'));
-        assert!(h.chars().count() <= HEADLINE_MAX_CHARS + 1);
-        assert!(h.trim_end_matches('…').ends_with("word"));
     }
 }

@@ -1,0 +1,322 @@
+//! Building and updating an index from corpus folders.
+//!
+//! Files are walked first (cheap: it gives the totals for progress), then parsed by a pool of threads that
+//! hand each article's passages to tantivy's writer threads as they go. Each article is written as one
+//! group of operations: a delete of its id, then its passages, so indexing a file again replaces its old
+//! passages. A run ends with exactly one commit that carries the dateline metadata; a run that fails or
+//! is killed before it leaves the last commit as it was.
+//!
+//! A run is three steps, one module each: [`plan`] (walk, compare with the file state), [`run`] (read,
+//! parse, write) and [`commit`].
+
+mod commit;
+mod errors;
+mod plan;
+mod run;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tantivy::{IndexWriter, Term};
+
+use self::errors::{map_writer_error, write_error};
+use super::files::{remove_index_files, remove_temp_files};
+use super::handle::{DatelineIndex, IndexMeta};
+use super::roots::register_roots;
+use super::schema::SCHEMA_VERSION;
+use super::state::{self, CorpusState, FileState};
+use crate::error::{Error, Result};
+use crate::ingest::SkipReason;
+
+/// Memory budget of each tantivy writer thread; the whole writer uses `threads` times this (and tantivy
+/// can briefly need about twice it while flushing a segment).
+pub const WRITER_MEMORY_PER_THREAD: usize = 64 * 1024 * 1024;
+
+/// The least memory tantivy accepts for one writer thread.
+pub const MIN_MEMORY_PER_THREAD: usize = 15 * 1024 * 1024;
+
+/// What to index and how.
+#[derive(Debug, Clone)]
+pub struct IndexRequest {
+    /// Corpus folders, indexed in this order.
+    pub roots: Vec<PathBuf>,
+    /// Start from an empty index (atomically: the old one stays searchable until the commit).
+    pub rebuild: bool,
+    /// Parser threads and tantivy writer threads (each); at least 1.
+    pub threads: usize,
+    /// Keep the articles of files that are gone from the corpus (by default they are removed).
+    pub keep_missing: bool,
+    /// Memory budget of each writer thread in bytes (tantivy needs at least 15 MB); a full buffer is
+    /// written out as a segment.
+    pub memory_per_thread: usize,
+}
+
+impl IndexRequest {
+    /// Indexes `roots` incrementally with `threads` threads and the default memory budget.
+    pub fn new(roots: Vec<PathBuf>, threads: usize) -> IndexRequest {
+        IndexRequest {
+            roots,
+            rebuild: false,
+            threads,
+            keep_missing: false,
+            memory_per_thread: WRITER_MEMORY_PER_THREAD,
+        }
+    }
+}
+
+/// Progress events, delivered on the calling thread.
+#[derive(Debug)]
+pub enum IndexEvent<'a> {
+    /// The walk is done: this many files and bytes will be read.
+    Planned { files: u64, bytes: u64 },
+    /// One file was handled (indexed or skipped).
+    FileDone { bytes: u64 },
+    /// A file or folder was skipped.
+    Skipped {
+        path: &'a Path,
+        reason: &'a SkipReason,
+    },
+    /// A file was indexed with a warning.
+    Warning { path: &'a Path, message: &'a str },
+    /// All files are parsed; the commit is being written.
+    Committing,
+    /// Something the user should know that is not about one file.
+    Notice { message: &'a str },
+}
+
+/// The outcome of an indexing run.
+#[derive(Debug, Clone, Default)]
+pub struct IndexReport {
+    /// Articles parsed and written by this run (added + updated).
+    pub articles: u64,
+    /// Files indexed for the first time.
+    pub added: u64,
+    /// Files indexed again because their content changed.
+    pub updated: u64,
+    /// Articles removed because their files are gone.
+    pub removed: u64,
+    /// Files whose size and time, or content, are as indexed.
+    pub unchanged: u64,
+    pub passages: u64,
+    pub undated: u64,
+    pub bytes: u64,
+    /// Files and folders not indexed, with the reason.
+    pub skipped: Vec<(PathBuf, SkipReason)>,
+    /// Files indexed with a warning (decoded lossily, undated for a bad date...).
+    pub warnings: Vec<(PathBuf, String)>,
+    pub elapsed: Duration,
+}
+
+impl IndexReport {
+    /// Throughput in MB/s (10^6 bytes) over the whole run.
+    pub fn mb_per_sec(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            self.bytes as f64 / 1e6 / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Whether a run starts from an empty index or updates one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RunKind {
+    /// The index starts empty (a new index, or a rebuild): nothing to replace, and no merges (a merge
+    /// of all the segments at the end would take about as long as the build itself).
+    Full,
+    /// Articles may be in the index already: each is deleted before its passages are added again, and
+    /// small segments are merged.
+    Incremental,
+}
+
+/// Segments of more passages than this are not merged again by later runs: the segments a full build
+/// writes stay as they are (merging them again costs more than it saves), while the small segments of
+/// incremental runs are merged among themselves.
+const MAX_PASSAGES_MERGED: usize = 100_000;
+
+impl RunKind {
+    fn merge_policy(self) -> Box<dyn tantivy::indexer::MergePolicy> {
+        match self {
+            RunKind::Full => Box::new(tantivy::indexer::NoMergePolicy),
+            RunKind::Incremental => {
+                let mut policy = tantivy::indexer::LogMergePolicy::default();
+                policy.set_max_docs_before_merge(MAX_PASSAGES_MERGED);
+                Box::new(policy)
+            }
+        }
+    }
+}
+
+/// The file state the run's commit will name.
+struct NextState {
+    files: CorpusState,
+    /// Whether `files` differs from the previous state (cheaper than comparing the two maps).
+    changed: bool,
+}
+
+impl NextState {
+    fn insert(&mut self, id: String, state: FileState) {
+        self.files.insert(id, state);
+        self.changed = true;
+    }
+
+    fn remove(&mut self, id: &str) {
+        self.files.remove(id);
+        self.changed = true;
+    }
+}
+
+/// Indexes the corpus roots of `request` into the index at `dir` (created when missing).
+pub fn index_corpus(
+    dir: &Path,
+    request: &IndexRequest,
+    mut on_event: impl FnMut(IndexEvent<'_>),
+) -> Result<IndexReport> {
+    let started = Instant::now();
+    let handle = open_for_writing(dir, request)?;
+    let mut meta = if request.rebuild {
+        IndexMeta::default()
+    } else {
+        handle.meta.clone()
+    };
+    meta.schema_version = SCHEMA_VERSION;
+    let roots = register_roots(&mut meta.roots, &request.roots)?;
+    let previous: CorpusState = if request.rebuild {
+        CorpusState::new()
+    } else {
+        state::load(dir, meta.state_file.as_deref())
+    };
+    let threads = request.threads.max(1);
+    let (mut writer, kind) = start_writer(&handle, request, threads)?;
+
+    // A file modified shortly before the last run's commit may have changed again within the file
+    // system's time granularity without its size or time changing ("racy" files, as git calls
+    // them): those are hashed rather than trusted.
+    let racy_after = plan::racy_after(handle.meta.last_indexed.as_deref());
+    let planned = plan::plan(&roots, &previous, racy_after, threads);
+    let mut report = IndexReport::default();
+    for (path, reason) in planned.skipped {
+        on_event(IndexEvent::Skipped {
+            path: &path,
+            reason: &reason,
+        });
+        report.skipped.push((path, reason));
+    }
+    report.unchanged = planned.unchanged;
+    let mut next = NextState {
+        files: previous.clone(),
+        changed: false,
+    };
+    if !request.keep_missing {
+        for id in planned.missing {
+            writer.delete_term(Term::from_field_text(handle.fields.article, &id));
+            next.remove(&id);
+            report.removed += 1;
+        }
+    }
+    on_event(IndexEvent::Planned {
+        files: planned.files.len() as u64,
+        bytes: planned.files.iter().map(|f| f.size).sum(),
+    });
+
+    let failure = run::run(
+        &writer,
+        planned.files,
+        &previous,
+        handle.fields,
+        kind,
+        threads,
+        &mut next,
+        &mut report,
+        &mut on_event,
+    );
+    if let Some(e) = failure {
+        return Err(commit::abandon(writer, dir, e));
+    }
+    on_event(IndexEvent::Committing);
+    commit::commit(&mut writer, dir, meta, &next)?;
+    commit::tidy(writer, &handle, &mut on_event);
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Opens the index for a run, creating it when missing. An index of another dateline schema cannot be
+/// reused: a rebuild replaces it (it is not searchable by this version, so nothing usable is lost if
+/// the run is interrupted).
+fn open_for_writing(dir: &Path, request: &IndexRequest) -> Result<DatelineIndex> {
+    match DatelineIndex::open_or_create(dir) {
+        Err(Error::SchemaVersion { .. }) if request.rebuild => {
+            remove_index_files(dir)?;
+            DatelineIndex::open_or_create(dir)
+        }
+        other => other,
+    }
+}
+
+/// Takes the writer lock, clears what a killed run left, and sets the writer up for the kind of run.
+fn start_writer(
+    handle: &DatelineIndex,
+    request: &IndexRequest,
+    threads: usize,
+) -> Result<(IndexWriter, RunKind)> {
+    let dir = handle.path.as_path();
+    let writer: IndexWriter = handle
+        .index
+        .writer_with_num_threads(
+            threads,
+            threads * request.memory_per_thread.max(MIN_MEMORY_PER_THREAD),
+        )
+        .map_err(|e| map_writer_error(e, dir))?;
+    // Holding the writer lock, no other process writes here: files no commit uses were left by a
+    // killed run. They go first, because this run would otherwise try to create some of them again
+    // (a delete file is named by segment and opstamp, and the opstamp restarts from the last commit).
+    remove_temp_files(dir);
+    writer
+        .garbage_collect_files()
+        .wait()
+        .map_err(|e| write_error(e, dir))?;
+    let empty_before = handle.index.reader()?.searcher().num_docs() == 0;
+    if request.rebuild {
+        writer.delete_all_documents()?;
+    }
+    let kind = if request.rebuild || empty_before {
+        RunKind::Full
+    } else {
+        RunKind::Incremental
+    };
+    writer.set_merge_policy(kind.merge_policy());
+    Ok((writer, kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(root: &Path) -> IndexRequest {
+        IndexRequest::new(vec![root.to_path_buf()], 1)
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_and_the_index_is_kept() {
+        let corpus = tempfile::tempdir().expect("tmp");
+        std::fs::write(corpus.path().join("a.txt"), "date 2023-01-01 Zinc.").expect("write");
+        let dir = tempfile::tempdir().expect("tmp");
+        let first = index_corpus(dir.path(), &request(corpus.path()), |_| {});
+        assert_eq!(first.map(|r| r.articles).ok(), Some(1));
+        let handle = DatelineIndex::open(dir.path()).expect("open");
+        let _held: IndexWriter = handle
+            .index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        let second = index_corpus(dir.path(), &request(corpus.path()), |_| {});
+        match second {
+            Err(e @ Error::Locked(_)) => {
+                assert!(e.to_string().contains("is locked by another writer"))
+            }
+            other => panic!("expected a lock error, got {other:?}"),
+        }
+        let searcher = handle.index.reader().expect("reader").searcher();
+        assert_eq!(searcher.num_docs(), 1);
+    }
+}

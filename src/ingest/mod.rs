@@ -1,0 +1,12 @@
+//! The first stage: finding article files under corpus folders, reading them, and parsing each into an
+//! [`Article`] (one module per input format; today the article text format). Files that cannot be
+//! indexed come out as data, a path with a [`SkipReason`], never as an error of the whole run.
+
+pub mod article;
+pub mod read;
+pub mod text_format;
+pub mod walk;
+
+pub use article::{Article, ParsedArticle, SkipReason};
+pub use text_format::parse_article;
+pub use walk::{walk_names, walk_root, CorpusFile, WalkItem};

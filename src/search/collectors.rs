@@ -1,0 +1,176 @@
+//! The collectors of a search: a small record of every match (score, date, article, passage, address)
+//! read from the fast fields, and totals of matching passages and articles counted without scores.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::reader::{Reader, SegmentColumns};
+use crate::index::schema::names;
+
+/// The small record kept for every match.
+#[derive(Debug, Clone)]
+pub(crate) struct HitRef {
+    pub score: Score,
+    /// Seconds since the epoch, `None` when undated.
+    pub date: Option<i64>,
+    pub article: Arc<str>,
+    pub passage: u64,
+    pub address: DocAddress,
+}
+
+/// Collects a [`HitRef`] for every match.
+pub(super) struct AllMatches<'a> {
+    pub reader: &'a Reader,
+    /// Added to the score of first passages (see [`super::CompiledQuery::lede_boost`]).
+    pub lede_boost: f32,
+}
+
+pub(super) struct SegmentMatches {
+    segment: SegmentOrdinal,
+    columns: Arc<SegmentColumns>,
+    lede_boost: f32,
+    raw: Vec<(Score, DocId, Option<i64>, u64, u64)>,
+}
+
+impl SegmentMatches {
+    pub(super) fn new(
+        segment: SegmentOrdinal,
+        reader: &Reader,
+        lede_boost: f32,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment,
+            columns: reader.segment_columns(segment)?,
+            lede_boost,
+            raw: Vec::new(),
+        })
+    }
+}
+
+impl Collector for AllMatches<'_> {
+    type Fruit = Vec<HitRef>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        SegmentMatches::new(segment, self.reader, self.lede_boost)
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<HitRef>>) -> tantivy::Result<Vec<HitRef>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<HitRef>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let cols = &self.columns;
+        let date = cols.dates.first(doc).map(|d| d.into_timestamp_secs());
+        let passage = cols.passages.first(doc).unwrap_or(0);
+        let score = if passage == 1 {
+            score + self.lede_boost
+        } else {
+            score
+        };
+        let ord = cols
+            .articles
+            .as_ref()
+            .and_then(|a| a.term_ords(doc).next())
+            .unwrap_or(u64::MAX);
+        self.raw.push((score, doc, date, passage, ord));
+    }
+
+    fn harvest(self) -> Vec<HitRef> {
+        // Resolve each distinct article ordinal of the segment to its id once.
+        let mut ids: HashMap<u64, Arc<str>> = HashMap::new();
+        let mut buf = String::new();
+        let mut out = Vec::with_capacity(self.raw.len());
+        for (score, doc, date, passage, ord) in self.raw {
+            let article = ids
+                .entry(ord)
+                .or_insert_with(|| {
+                    buf.clear();
+                    if let Some(col) = &self.columns.articles {
+                        let _ = col.ord_to_str(ord, &mut buf);
+                    }
+                    Arc::from(buf.as_str())
+                })
+                .clone();
+            out.push(HitRef {
+                score,
+                date,
+                article,
+                passage,
+                address: DocAddress::new(self.segment, doc),
+            });
+        }
+        out
+    }
+}
+
+/// Counts matching passages and distinct articles without scoring.
+///
+/// Articles are counted per segment: the indexer writes each article's passages as one `run` group,
+/// which tantivy flushes into a single segment (and merges keep whole segments), so an article never
+/// spans two segments and the per-segment counts add up.
+pub(super) struct Totals;
+
+pub(super) struct SegmentTotals {
+    articles: Option<StrColumn>,
+    passages: u64,
+    ords: HashSet<u64>,
+}
+
+impl Collector for Totals {
+    type Fruit = (u64, u64);
+    type Child = SegmentTotals;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTotals> {
+        Ok(SegmentTotals {
+            articles: reader.fast_fields().str(names::ARTICLE)?,
+            passages: 0,
+            ords: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, u64)>) -> tantivy::Result<(u64, u64)> {
+        Ok(fruits
+            .into_iter()
+            .fold((0, 0), |acc, f| (acc.0 + f.0, acc.1 + f.1)))
+    }
+}
+
+impl SegmentCollector for SegmentTotals {
+    type Fruit = (u64, u64);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.passages += 1;
+        if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
+            self.ords.insert(ord);
+        }
+    }
+
+    fn harvest(self) -> (u64, u64) {
+        (self.passages, self.ords.len() as u64)
+    }
+}

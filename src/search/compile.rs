@@ -1,0 +1,375 @@
+//! Translating a parsed query into a tantivy query over the stemmed and exact fields.
+//!
+//! An unquoted word matches the stemmed field, and scores more where its exact form is there too; a
+//! quoted word or phrase matches the exact field only. A word that the analyzer splits into several
+//! tokens (`al-Qaida`, `U.S.`) is searched as a phrase of them. Words in a negated part of the query
+//! (`-word`, `NOT word`) are not highlighted.
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+use super::highlight::HighlightTerms;
+use super::parse::{parse, Node};
+use super::ranking::Ranking;
+use crate::error::{Error, Result};
+use crate::index::schema::{exact_analyzer, stem_analyzer, Fields};
+
+/// How the words side by side in a query combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    /// Every word must match (the default).
+    #[default]
+    All,
+    /// Any word may match; passages holding more of them rank higher.
+    Any,
+}
+
+/// Options that change how a query is translated.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct QueryOptions {
+    pub match_mode: MatchMode,
+    pub ranking: Ranking,
+    /// Every unquoted word is fuzzy, as if written `word~`.
+    pub fuzzy: bool,
+}
+
+/// Whether a part of the query asks for its words (positive) or against them (under `NOT` or `-`): only
+/// the words of positive parts are highlighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Polarity {
+    Positive,
+    Negative,
+}
+
+impl Polarity {
+    fn flip(self) -> Polarity {
+        match self {
+            Polarity::Positive => Polarity::Negative,
+            Polarity::Negative => Polarity::Positive,
+        }
+    }
+}
+
+/// A query translated for tantivy, with the terms its positive clauses match.
+pub struct CompiledQuery {
+    pub query: Box<dyn Query>,
+    pub highlight: HighlightTerms,
+    /// Score to add to a match that is its article's first passage (see [`Ranking::lede_boost`]). It
+    /// is added by the collector, which reads the passage number from its column: as a query clause
+    /// it was a lookup in the posting list of every first passage for each match.
+    pub lede_boost: f32,
+}
+
+struct Compiler<'a> {
+    fields: &'a Fields,
+    options: QueryOptions,
+    stem: TextAnalyzer,
+    exact: TextAnalyzer,
+    highlight: HighlightTerms,
+}
+
+/// Score added to a passage holding a fuzzy word exactly, so that exact matches rank above every match
+/// that is only within the edit distance (whatever other signals add).
+const EXACT_OVER_FUZZY: f32 = 50.0;
+
+impl Compiler<'_> {
+    /// `word~N`: the exact word (scored, and lifted above fuzzy matches) or any word within N edits.
+    fn fuzzy(
+        &mut self,
+        w: &str,
+        distance: Option<u8>,
+        polarity: Polarity,
+    ) -> Option<Box<dyn Query>> {
+        let exact = analyze(&mut self.exact, w);
+        let [(_, term_text)] = exact.as_slice() else {
+            return self.compile_word(w, polarity);
+        };
+        let distance = distance.unwrap_or(if term_text.chars().count() >= 8 { 2 } else { 1 });
+        let term = Term::from_field_text(self.fields.exact, term_text);
+        if polarity == Polarity::Positive {
+            self.highlight.exact.insert(term_text.clone());
+            self.highlight.fuzzy.push((term_text.clone(), distance));
+        }
+        let exact_q = || TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, Box::new(exact_q()) as Box<dyn Query>),
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(exact_q()), EXACT_OVER_FUZZY)),
+            ),
+            (
+                Occur::Should,
+                Box::new(FuzzyTermQuery::new(term.clone(), distance, true)),
+            ),
+        ])))
+    }
+}
+
+/// Analyzed tokens: (position, text).
+fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(tok) = stream.next() {
+        out.push((tok.position, tok.text.clone()));
+    }
+    out
+}
+
+/// The query for analyzed tokens: a term, or a phrase. A hyphenated pair gives two tokens at one
+/// position (`al`, `alqaida`, then `qaida`): the phrase uses the words, and each joined word gives an
+/// alternative phrase where it stands for the pair, so `al-Qaida` finds `al Qaida`, `al-Qaida` and
+/// `alqaida`.
+fn terms_query(field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Query> {
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut joined: Vec<(usize, &str)> = Vec::new();
+    for (pos, text) in tokens {
+        if words.last().is_some_and(|(p, _)| p == pos) {
+            joined.push((*pos, text));
+        } else {
+            words.push((*pos, text));
+        }
+    }
+    let phrase = |seq: &[(usize, &str)]| -> Box<dyn Query> {
+        if seq.len() == 1 {
+            return Box::new(TermQuery::new(
+                Term::from_field_text(field, seq[0].1),
+                IndexRecordOption::WithFreqs,
+            ));
+        }
+        let first = seq[0].0;
+        let terms = seq
+            .iter()
+            .map(|(pos, t)| (pos - first, Term::from_field_text(field, t)))
+            .collect();
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    };
+    if joined.is_empty() {
+        return phrase(&words);
+    }
+    let mut alternatives = vec![(Occur::Should, phrase(&words))];
+    for &(pos, text) in &joined {
+        // The joined word takes the pair's first position; the words after the pair move up by one.
+        let variant: Vec<(usize, &str)> = words
+            .iter()
+            .filter(|(p, _)| *p != pos + 1)
+            .map(|&(p, t)| match p {
+                p if p == pos => (p, text),
+                p if p > pos + 1 => (p - 1, t),
+                p => (p, t),
+            })
+            .collect();
+        alternatives.push((Occur::Should, phrase(&variant)));
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+impl Compiler<'_> {
+    /// An unquoted word: the stemmed field, plus the exact field's score where the exact form is there;
+    /// a word the analyzer splits is a phrase of its parts in both fields.
+    fn compile_word(&mut self, w: &str, polarity: Polarity) -> Option<Box<dyn Query>> {
+        let exact = analyze(&mut self.exact, w);
+        let stems = analyze(&mut self.stem, w);
+        if exact.is_empty() || stems.is_empty() {
+            return None;
+        }
+        if polarity == Polarity::Positive {
+            self.highlight
+                .exact
+                .extend(exact.iter().map(|(_, t)| t.clone()));
+            self.highlight
+                .stemmed
+                .extend(stems.iter().map(|(_, t)| t.clone()));
+        }
+        let exact_clause = terms_query(self.fields.exact, &exact, 0);
+        let boost = self.options.ranking.exact_boost;
+        let exact_clause: Box<dyn Query> = if boost == 1.0 {
+            exact_clause
+        } else {
+            Box::new(BoostQuery::new(exact_clause, boost))
+        };
+        // Every passage holding the exact form holds its stem at the same place, so the exact clause
+        // only ever adds to the score of a stem match: "stem, and the exact form if present" matches
+        // and scores like "stem or exact form", and is cheaper to run than a union.
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, terms_query(self.fields.text, &stems, 0)),
+            (Occur::Should, exact_clause),
+        ])))
+    }
+
+    /// `word*`: every word of the exact field that starts with the analyzed prefix.
+    fn prefix(&mut self, w: &str, polarity: Polarity) -> Option<Box<dyn Query>> {
+        let exact = analyze(&mut self.exact, w);
+        let [(_, prefix)] = exact.as_slice() else {
+            // A prefix the analyzer splits (`al-qa*`) is searched as the word it is.
+            return self.compile_word(w, polarity);
+        };
+        let pattern = format!("{}.*", regex::escape(prefix));
+        let query = RegexQuery::from_pattern(&pattern, self.fields.exact).ok()?;
+        if polarity == Polarity::Positive {
+            self.highlight.prefixes.push(prefix.clone());
+        }
+        Some(Box::new(query))
+    }
+
+    fn compile(&mut self, node: &Node, polarity: Polarity) -> Option<Box<dyn Query>> {
+        match node {
+            Node::Word(w) if self.options.fuzzy => self.fuzzy(w, None, polarity),
+            Node::Word(w) => self.compile_word(w, polarity),
+            Node::Fuzzy(w, distance) => self.fuzzy(w, *distance, polarity),
+            Node::Prefix(w) => self.prefix(w, polarity),
+            Node::Phrase(p, slop) => {
+                let exact = analyze(&mut self.exact, p);
+                if exact.is_empty() {
+                    return None;
+                }
+                if polarity == Polarity::Positive {
+                    self.highlight
+                        .exact
+                        .extend(exact.iter().map(|(_, t)| t.clone()));
+                }
+                Some(terms_query(self.fields.exact, &exact, *slop))
+            }
+            Node::Not(inner) => {
+                let inner = self.compile(inner, polarity.flip())?;
+                Some(Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery)),
+                    (Occur::MustNot, inner),
+                ])))
+            }
+            Node::And(items) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let join = match self.options.match_mode {
+                    MatchMode::All => Occur::Must,
+                    MatchMode::Any => Occur::Should,
+                };
+                for item in items {
+                    let (occur, node) = match item {
+                        Node::Not(inner) => (Occur::MustNot, inner.as_ref()),
+                        other => (join, other),
+                    };
+                    let sub_polarity = if occur == Occur::MustNot {
+                        polarity.flip()
+                    } else {
+                        polarity
+                    };
+                    if let Some(q) = self.compile(node, sub_polarity) {
+                        clauses.push((occur, q));
+                    }
+                }
+                if clauses.is_empty() {
+                    return None;
+                }
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Some(Box::new(BooleanQuery::new(clauses)))
+            }
+            Node::Or(items) => {
+                let clauses: Vec<(Occur, Box<dyn Query>)> = items
+                    .iter()
+                    .filter_map(|item| self.compile(item, polarity))
+                    .map(|q| (Occur::Should, q))
+                    .collect();
+                if clauses.is_empty() {
+                    None
+                } else {
+                    Some(Box::new(BooleanQuery::new(clauses)))
+                }
+            }
+        }
+    }
+}
+
+/// Sloppy phrases of each pair of neighbouring stemmed words at the top of the query (`a b c` gives
+/// `"a b"~N` and `"b c"~N`), so that passages holding the words close together score higher; `None` for
+/// fewer than two words.
+fn proximity_clause(node: &Node, fields: &Fields, slop: u32) -> Option<Box<dyn Query>> {
+    let Node::And(items) = node else {
+        return None;
+    };
+    let mut stem = stem_analyzer();
+    let mut stems: Vec<String> = Vec::new();
+    for item in items {
+        if let Node::Word(w) = item {
+            stems.extend(analyze(&mut stem, w).into_iter().map(|(_, t)| t));
+        }
+    }
+    stems.dedup();
+    let pairs: Vec<(Occur, Box<dyn Query>)> = stems
+        .windows(2)
+        .map(|pair| {
+            let terms = vec![
+                (0, Term::from_field_text(fields.text, &pair[0])),
+                (1, Term::from_field_text(fields.text, &pair[1])),
+            ];
+            let q: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop));
+            (Occur::Should, q)
+        })
+        .collect();
+    match pairs.len() {
+        0 => None,
+        _ => Some(Box::new(BooleanQuery::new(pairs))),
+    }
+}
+
+/// Parses and translates a query. A query whose words are all dropped by the analyzer (`*`, `-`) is an
+/// error, not a match-everything.
+pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<CompiledQuery> {
+    let node = parse(query)?;
+    let mut compiler = Compiler {
+        fields,
+        options,
+        stem: stem_analyzer(),
+        exact: exact_analyzer(),
+        highlight: HighlightTerms::default(),
+    };
+    let compiled = compiler
+        .compile(&node, Polarity::Positive)
+        .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;
+    let ranking = options.ranking;
+    let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if ranking.proximity_boost > 0.0 {
+        if let Some(near) = proximity_clause(&node, fields, ranking.proximity_slop) {
+            boosts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(near, ranking.proximity_boost)),
+            ));
+        }
+    }
+    let query: Box<dyn Query> = if boosts.is_empty() {
+        compiled
+    } else {
+        boosts.insert(0, (Occur::Must, compiled));
+        Box::new(BooleanQuery::new(boosts))
+    };
+    Ok(CompiledQuery {
+        query,
+        highlight: compiler.highlight,
+        lede_boost: ranking.lede_boost,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_without_tokens_are_rejected() {
+        let (_, fields) = crate::index::schema::build_schema();
+        assert!(matches!(
+            compile("- *", &fields, QueryOptions::default()),
+            Err(Error::QueryLimit(_))
+        ));
+        assert!(compile("NOT niger", &fields, QueryOptions::default()).is_ok());
+        let c = compile("Niger’s -coup \"Bazoum\"", &fields, QueryOptions::default()).ok();
+        let h = c.map(|c| c.highlight).unwrap_or_default();
+        assert!(h.exact.contains("niger") && h.exact.contains("bazoum"));
+        assert!(!h.exact.contains("coup"));
+    }
+}
