@@ -306,7 +306,13 @@ fn main() -> Result<()> {
     if args.json {
         let out: HashMap<&str, serde_json::Value> = HashMap::from([
             ("set", serde_json::json!(name)),
-            ("match", serde_json::json!(args.match_mode)),
+            (
+                "match",
+                serde_json::json!(match args.match_mode {
+                    MatchMode::All => "all",
+                    MatchMode::Any => "any",
+                }),
+            ),
             ("engines", serde_json::to_value(&rows)?),
         ]);
         println!("{}", serde_json::to_string_pretty(&out)?);

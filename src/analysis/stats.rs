@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::error::Result;
 use crate::index::reader::Reader;
 use crate::index::schema::{names, SCHEMA_VERSION};
@@ -13,7 +11,7 @@ use crate::index::CorpusRoot;
 use crate::text::dates::format_day;
 
 /// What `info` reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexStats {
     pub index: String,
     pub articles: u64,

@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -20,8 +19,7 @@ use crate::search::{compile, MatchMode, QueryOptions, Ranking};
 use crate::text::dates::{day_number_to_day, secs_to_day_number, DateRange};
 
 /// The size of a bucket.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucketing {
     Day,
     /// ISO weeks, Monday to Sunday.
@@ -31,6 +29,16 @@ pub enum Bucketing {
 }
 
 impl Bucketing {
+    /// `day`, `week`, `month` or `year`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Bucketing::Day => "day",
+            Bucketing::Week => "week",
+            Bucketing::Month => "month",
+            Bucketing::Year => "year",
+        }
+    }
+
     /// The first day of the bucket holding `d`.
     pub fn start_of(self, d: Date) -> Date {
         match self {
@@ -106,7 +114,7 @@ pub struct TimelineRequest {
 }
 
 /// One calendar bucket of a series.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bucket {
     pub start: Date,
     /// Last day of the bucket (inclusive).
@@ -117,7 +125,7 @@ pub struct Bucket {
 }
 
 /// The counts of one query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Series {
     pub query: String,
     pub buckets: Vec<Bucket>,
@@ -133,7 +141,7 @@ impl Series {
 }
 
 /// A timeline of one or more series over the same buckets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeline {
     pub by: Bucketing,
     /// Whether `by` was chosen from the span rather than asked for.

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::TermQuery;
@@ -19,7 +18,7 @@ use super::schema::{day_of_index_date, names, Fields};
 use crate::error::{Error, Result};
 
 /// An article rebuilt from its passages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredArticle {
     pub article: String,
     pub date: Option<String>,

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use serde::Serialize;
 use tantivy::Index;
 
 use super::files::{segment_files, truncated_files, unused_files};
@@ -13,7 +12,7 @@ use super::state;
 use crate::error::{Error, Result};
 
 /// What `verify` found.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VerifyReport {
     pub index: String,
     pub segments: usize,

@@ -69,10 +69,6 @@ impl fmt::Display for SkipReason {
     }
 }
 
-/// Parses the bytes of one article file.
-///
-/// `id` becomes the article id; `rel_path` (the path below the corpus root) is where a date is looked for
-
 /// The first sentence of a paragraph, cut at a word boundary near [`HEADLINE_MAX_CHARS`].
 pub fn headline_of(paragraph: &str) -> String {
     let first = sentences(paragraph).into_iter().next().unwrap_or(paragraph);

@@ -21,6 +21,9 @@ use crate::text::dates::{date_of_timestamp, make_date};
 /// How many leading bytes are checked for NUL to detect binary files.
 const BINARY_PROBE_BYTES: usize = 8 * 1024;
 
+/// Parses the bytes of one article file.
+///
+/// `id` becomes the article id; `rel_path` (the path below the corpus root) is where a date is looked for
 /// when the file has no date header.
 pub fn parse_article(id: &str, rel_path: &str, bytes: &[u8]) -> Result<ParsedArticle, SkipReason> {
     if bytes.is_empty() {

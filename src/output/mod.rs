@@ -226,7 +226,6 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
     Ok(())
 }
 
-/// Prints `info` as JSON.
 /// The `verify` report as text: a verdict line, then damage and warnings one per line.
 pub fn write_verify_text(w: &mut dyn Write, r: &VerifyReport) -> io::Result<()> {
     let verdict = if r.is_sound() { "sound" } else { "DAMAGED" };
@@ -247,12 +246,14 @@ pub fn write_verify_text(w: &mut dyn Write, r: &VerifyReport) -> io::Result<()> 
     Ok(())
 }
 
+/// The `verify` report as JSON.
 pub fn write_verify_json(w: &mut dyn Write, r: &VerifyReport) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, r)?;
+    serde_json::to_writer_pretty(&mut *w, &wire::VerifyWire::from(r))?;
     writeln!(w)
 }
 
+/// Prints `info` as JSON.
 pub fn write_stats_json(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, s)?;
+    serde_json::to_writer_pretty(&mut *w, &wire::StatsWire::from(s))?;
     writeln!(w)
 }

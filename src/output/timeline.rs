@@ -6,10 +6,10 @@ use std::path::Path;
 
 use plotters::prelude::*;
 use plotters::style::Color as _;
-use serde::Serialize;
 
+use super::wire::{TimelineRow, TimelineWire};
 use super::{sanitize_for_terminal, Color, DIM_ON, OFF};
-use crate::analysis::{Bucketing, Timeline};
+use crate::analysis::Timeline;
 use crate::error::{Error, Result};
 
 /// Colours of the series on a terminal, and the characters that tell them apart without colour.
@@ -26,15 +26,6 @@ const SERIES_RGB: [RGBColor; 6] = [
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
 ];
-
-fn by_name(by: Bucketing) -> &'static str {
-    match by {
-        Bucketing::Day => "day",
-        Bucketing::Week => "week",
-        Bucketing::Month => "month",
-        Bucketing::Year => "year",
-    }
-}
 
 /// The span of a timeline as `first .. last` bucket labels.
 fn span(t: &Timeline) -> Option<(String, String)> {
@@ -59,7 +50,7 @@ pub fn write_timeline_text(
         ""
     };
     match span(t) {
-        Some((a, b)) => writeln!(w, "Articles per {}{chosen}, {a} to {b}", by_name(t.by))?,
+        Some((a, b)) => writeln!(w, "Articles per {}{chosen}, {a} to {b}", t.by.name())?,
         None => writeln!(w, "No dated matches.")?,
     }
     let n = t.series.len().max(1);
@@ -135,13 +126,6 @@ pub fn write_timeline_text(
 
 /// `bucket,series,articles,passages` rows, bucket by bucket.
 pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        bucket: &'a str,
-        series: std::borrow::Cow<'a, str>,
-        articles: u64,
-        passages: u64,
-    }
     let mut out = csv::Writer::from_writer(w);
     let rows = t.series.first().map(|s| s.buckets.len()).unwrap_or(0);
     let mut result = Ok(());
@@ -152,7 +136,7 @@ pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
         for s in &t.series {
             let b = &s.buckets[row];
             result = result.and_then(|_| {
-                out.serialize(Row {
+                out.serialize(TimelineRow {
                     bucket: &b.label,
                     series: super::csv::defuse(&s.query),
                     articles: b.articles,
@@ -167,51 +151,7 @@ pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
 
 /// `{"by", "series": [{"query", "buckets": [{"start", "end", "articles", "passages"}], "undated"}]}`.
 pub fn write_timeline_json(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
-    #[derive(Serialize)]
-    struct WireBucket {
-        start: String,
-        end: String,
-        label: String,
-        articles: u64,
-        passages: u64,
-    }
-    #[derive(Serialize)]
-    struct WireSeries<'a> {
-        query: &'a str,
-        buckets: Vec<WireBucket>,
-        /// Undated matching articles.
-        undated: u64,
-        undated_passages: u64,
-    }
-    #[derive(Serialize)]
-    struct Wire<'a> {
-        by: Bucketing,
-        series: Vec<WireSeries<'a>>,
-    }
-    let wire = Wire {
-        by: t.by,
-        series: t
-            .series
-            .iter()
-            .map(|s| WireSeries {
-                query: &s.query,
-                buckets: s
-                    .buckets
-                    .iter()
-                    .map(|b| WireBucket {
-                        start: b.start.to_string(),
-                        end: b.end.to_string(),
-                        label: b.label.clone(),
-                        articles: b.articles,
-                        passages: b.passages,
-                    })
-                    .collect(),
-                undated: s.undated_articles,
-                undated_passages: s.undated_passages,
-            })
-            .collect(),
-    };
-    serde_json::to_writer_pretty(&mut *w, &wire)?;
+    serde_json::to_writer_pretty(&mut *w, &TimelineWire::from(t))?;
     writeln!(w)
 }
 
@@ -284,7 +224,7 @@ where
     };
     let title = format!(
         "Articles per {}: {}{range}",
-        by_name(t.by),
+        t.by.name(),
         queries.join(" vs ")
     );
     let mut chart = ChartBuilder::on(&root)
@@ -314,7 +254,7 @@ where
         })
         .light_line_style(RGBAColor(0, 0, 0, 0.0))
         .y_desc("articles")
-        .x_desc(by_name(t.by))
+        .x_desc(t.by.name())
         .label_style(("sans-serif", 14))
         .draw()?;
     for (i, s) in t.series.iter().enumerate() {

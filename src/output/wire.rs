@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::analysis::{IndexStats, Timeline};
+use crate::index::verify::VerifyReport;
 use crate::index::StoredArticle;
 use crate::search::Hit;
 
@@ -91,4 +93,144 @@ impl<'a> ArticleWire<'a> {
             highlights,
         }
     }
+}
+
+/// `info --format json`.
+#[derive(Serialize)]
+pub struct StatsWire<'a> {
+    pub index: &'a str,
+    pub articles: u64,
+    pub passages: u64,
+    pub undated_articles: u64,
+    pub first_date: Option<&'a str>,
+    pub last_date: Option<&'a str>,
+    pub size_bytes: u64,
+    pub segments: usize,
+    pub schema_version: u32,
+    pub roots: Vec<RootWire<'a>>,
+    pub last_indexed: Option<&'a str>,
+    pub problems: &'a [String],
+}
+
+/// A corpus root in `info`.
+#[derive(Serialize)]
+pub struct RootWire<'a> {
+    pub path: &'a str,
+    /// Empty for the root whose ids have no prefix.
+    pub label: &'a str,
+}
+
+impl<'a> From<&'a IndexStats> for StatsWire<'a> {
+    fn from(s: &'a IndexStats) -> StatsWire<'a> {
+        StatsWire {
+            index: &s.index,
+            articles: s.articles,
+            passages: s.passages,
+            undated_articles: s.undated_articles,
+            first_date: s.first_date.as_deref(),
+            last_date: s.last_date.as_deref(),
+            size_bytes: s.size_bytes,
+            segments: s.segments,
+            schema_version: s.schema_version,
+            roots: s
+                .roots
+                .iter()
+                .map(|r| RootWire {
+                    path: &r.path,
+                    label: &r.label,
+                })
+                .collect(),
+            last_indexed: s.last_indexed.as_deref(),
+            problems: &s.problems,
+        }
+    }
+}
+
+/// `verify --format json`.
+#[derive(Serialize)]
+pub struct VerifyWire<'a> {
+    pub index: &'a str,
+    pub segments: usize,
+    pub files_checked: usize,
+    pub bytes_checked: u64,
+    pub damaged: &'a [String],
+    pub warnings: &'a [String],
+}
+
+impl<'a> From<&'a VerifyReport> for VerifyWire<'a> {
+    fn from(r: &'a VerifyReport) -> VerifyWire<'a> {
+        VerifyWire {
+            index: &r.index,
+            segments: r.segments,
+            files_checked: r.files_checked,
+            bytes_checked: r.bytes_checked,
+            damaged: &r.damaged,
+            warnings: &r.warnings,
+        }
+    }
+}
+
+/// `timeline --format json`.
+#[derive(Serialize)]
+pub struct TimelineWire<'a> {
+    /// `day`, `week`, `month` or `year`.
+    pub by: &'static str,
+    pub series: Vec<SeriesWire<'a>>,
+}
+
+/// One query's counts in `timeline --format json`.
+#[derive(Serialize)]
+pub struct SeriesWire<'a> {
+    pub query: &'a str,
+    pub buckets: Vec<BucketWire<'a>>,
+    /// Undated matching articles.
+    pub undated: u64,
+    pub undated_passages: u64,
+}
+
+/// One bucket in `timeline --format json`.
+#[derive(Serialize)]
+pub struct BucketWire<'a> {
+    pub start: String,
+    pub end: String,
+    pub label: &'a str,
+    pub articles: u64,
+    pub passages: u64,
+}
+
+impl<'a> From<&'a Timeline> for TimelineWire<'a> {
+    fn from(t: &'a Timeline) -> TimelineWire<'a> {
+        TimelineWire {
+            by: t.by.name(),
+            series: t
+                .series
+                .iter()
+                .map(|s| SeriesWire {
+                    query: &s.query,
+                    buckets: s
+                        .buckets
+                        .iter()
+                        .map(|b| BucketWire {
+                            start: b.start.to_string(),
+                            end: b.end.to_string(),
+                            label: &b.label,
+                            articles: b.articles,
+                            passages: b.passages,
+                        })
+                        .collect(),
+                    undated: s.undated_articles,
+                    undated_passages: s.undated_passages,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One row of `timeline --format csv`.
+#[derive(Serialize)]
+pub struct TimelineRow<'a> {
+    pub bucket: &'a str,
+    pub series: Cow<'a, str>,
+    pub articles: u64,
+    pub passages: u64,
 }

@@ -20,8 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::schema::{exact_analyzer, stem_analyzer, Fields};
 
 /// How the words side by side in a query combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MatchMode {
     /// Every word must match (the default).
     #[default]

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::Serialize;
 use tantivy::collector::{SegmentCollector, TopDocs};
 use tantivy::index::SegmentId;
 use tantivy::query::Query;
@@ -52,8 +51,7 @@ impl Default for Ranking {
 }
 
 /// Order of the hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortOrder {
     /// Best score first.
     #[default]

@@ -72,7 +72,6 @@ pub fn month_key(year: i32, month: Month) -> u64 {
     year_key(year) + u64::from(u8::from(month))
 }
 
-
 /// Which end of a partial date a bound means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoundEnd {

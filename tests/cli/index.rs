@@ -293,10 +293,7 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
     env.index_corpus();
     let meta_path = env.index().join("meta.json");
     let meta = std::fs::read_to_string(&meta_path).expect("meta.json");
-    let current = format!(
-        "\\\"schema_version\\\":{}",
-        dateline::index::SCHEMA_VERSION
-    );
+    let current = format!("\\\"schema_version\\\":{}", dateline::index::SCHEMA_VERSION);
     let patched = meta.replace(&current, "\\\"schema_version\\\":999");
     assert_ne!(meta, patched, "payload not found in meta.json");
     std::fs::write(&meta_path, patched).expect("write meta");
@@ -500,8 +497,11 @@ fn an_unreadable_folder_with_a_non_utf8_name_keeps_its_articles() {
     let elsewhere = env.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).expect("mkdir");
     for name in ["a.txt", "b.txt"] {
-        std::fs::write(elsewhere.join(name), "date 2023-01-02 Zinc in the folder.\n")
-            .expect("write");
+        std::fs::write(
+            elsewhere.join(name),
+            "date 2023-01-02 Zinc in the folder.\n",
+        )
+        .expect("write");
     }
     let folder = env.corpus().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
     std::os::unix::fs::symlink(&elsewhere, &folder).expect("symlink");

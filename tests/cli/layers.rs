@@ -38,8 +38,8 @@ fn crate_paths(source: &str) -> Vec<(usize, String)> {
                 .collect();
             let consumed = name.len();
             // `crate::{a, b}` names several at once.
-            if after.starts_with('{') {
-                let inner = after[1..].split('}').next().unwrap_or("");
+            if let Some(group) = after.strip_prefix('{') {
+                let inner = group.split('}').next().unwrap_or("");
                 for part in inner.split(',') {
                     let n: String = part
                         .trim()
@@ -83,7 +83,9 @@ fn violations(src: &Path) -> Vec<String> {
     }
     let error = std::fs::read_to_string(src.join("error.rs")).expect("read error.rs");
     for (line, name) in crate_paths(&error) {
-        bad.push(format!("src/error.rs:{line}: the error root uses crate::{name}"));
+        bad.push(format!(
+            "src/error.rs:{line}: the error root uses crate::{name}"
+        ));
     }
     bad
 }
@@ -92,7 +94,11 @@ fn violations(src: &Path) -> Vec<String> {
 fn library_layers_only_use_the_layers_below() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let bad = violations(&src);
-    assert!(bad.is_empty(), "uses against the layering:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "uses against the layering:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -117,6 +123,12 @@ fn the_layering_check_sees_an_upward_use() {
     std::fs::write(src.join("error.rs"), "use crate::text::dates::DateBound;\n").expect("write");
     let bad = violations(src);
     assert_eq!(bad.len(), 2, "{bad:?}");
-    assert!(bad[0].contains("the ingest layer uses crate::search"), "{bad:?}");
-    assert!(bad[1].contains("the error root uses crate::text"), "{bad:?}");
+    assert!(
+        bad[0].contains("the ingest layer uses crate::search"),
+        "{bad:?}"
+    );
+    assert!(
+        bad[1].contains("the error root uses crate::text"),
+        "{bad:?}"
+    );
 }

@@ -220,13 +220,16 @@ pub fn index_corpus(
         bytes: planned.files.iter().map(|f| f.size).sum(),
     });
 
-    let failure = run::run(
-        &writer,
-        planned.files,
-        &previous,
-        handle.fields,
+    let target = run::Target {
+        writer: &writer,
+        fields: handle.fields,
+        previous: &previous,
         kind,
         threads,
+    };
+    let failure = run::run(
+        &target,
+        planned.files,
         &mut next,
         &mut report,
         &mut on_event,

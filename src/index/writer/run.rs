@@ -42,35 +42,37 @@ enum FileOutcome {
     Failed(TantivyError),
 }
 
-/// What the parser threads share.
-struct Shared<'a> {
-    writer: &'a IndexWriter,
-    /// Held while a group is sent (see [`send_group`]).
-    run_lock: Mutex<()>,
-    fields: Fields,
-    previous: &'a CorpusState,
-    kind: RunKind,
+/// Where and how a run writes.
+pub(super) struct Target<'a> {
+    pub writer: &'a IndexWriter,
+    pub fields: Fields,
+    /// The file state of the last commit (a file whose hash is there unchanged is not indexed again).
+    pub previous: &'a CorpusState,
+    pub kind: RunKind,
+    /// Parser threads.
+    pub threads: usize,
 }
 
-/// Reads, parses and writes `files` on `threads` threads. Returns the first writer failure, if any
-/// (the run must then be rolled back).
+/// What the parser threads share.
+struct Shared<'a> {
+    target: &'a Target<'a>,
+    /// Held while a group is sent (see [`send_group`]).
+    run_lock: Mutex<()>,
+}
+
+/// Reads, parses and writes `files` on the target's threads. Returns the first writer failure, if
+/// any (the run must then be rolled back).
 pub(super) fn run(
-    writer: &IndexWriter,
+    target: &Target<'_>,
     files: Vec<CorpusFile>,
-    previous: &CorpusState,
-    fields: Fields,
-    kind: RunKind,
-    threads: usize,
     state: &mut NextState,
     report: &mut IndexReport,
     on_event: &mut impl FnMut(IndexEvent<'_>),
 ) -> Option<TantivyError> {
+    let threads = target.threads;
     let shared = Shared {
-        writer,
+        target,
         run_lock: Mutex::new(()),
-        fields,
-        previous,
-        kind,
     };
     let (job_tx, job_rx) = crossbeam_channel::bounded::<CorpusFile>(threads * 64);
     let (out_tx, out_rx) = crossbeam_channel::bounded::<FileOutcome>(threads * 64);
@@ -190,7 +192,8 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
         mtime_ns: file.mtime_ns,
         hash: blake3::hash(&bytes).to_hex().to_string(),
     };
-    let previous_hash = shared.previous.get(&file.id).map(|p| p.hash.as_str());
+    let target = shared.target;
+    let previous_hash = target.previous.get(&file.id).map(|p| p.hash.as_str());
     if previous_hash == Some(state.hash.as_str()) {
         return FileOutcome::Same {
             id: file.id,
@@ -202,12 +205,12 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
         Ok(p) => p,
         Err(reason) => return skipped(file, reason),
     };
-    let docs = article_documents(&parsed.article, &shared.fields);
+    let docs = article_documents(&parsed.article, &target.fields);
     let passages = docs.len() as u64;
     let mut ops = Vec::with_capacity(docs.len() + 1);
-    if shared.kind == RunKind::Incremental {
+    if target.kind == RunKind::Incremental {
         ops.push(UserOperation::Delete(Term::from_field_text(
-            shared.fields.article,
+            target.fields.article,
             &parsed.article.id,
         )));
     }
@@ -235,5 +238,5 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
 /// load).
 fn send_group(shared: &Shared<'_>, ops: Vec<UserOperation>) -> tantivy::Result<()> {
     let _one_at_a_time = shared.run_lock.lock().unwrap_or_else(|e| e.into_inner());
-    shared.writer.run(ops).map(|_| ())
+    shared.target.writer.run(ops).map(|_| ())
 }
