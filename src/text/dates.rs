@@ -276,6 +276,25 @@ mod tests {
     }
 
     #[test]
+    fn errors_name_the_bound_and_value_but_no_flag() {
+        let bad = parse_range(Some("1987"), Some("1987-13"), None).err();
+        let text = bad.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert_eq!(text, "invalid end date '1987-13': does not exist");
+        assert!(matches!(
+            bad,
+            Some(Error::BadDate {
+                bound: DateBound::Until,
+                ..
+            })
+        ));
+        let inverted = parse_range(Some("2024"), Some("2023"), None).err();
+        assert_eq!(
+            inverted.map(|e| e.to_string()).unwrap_or_default(),
+            "the start date 2024-01-01 is after the end date 2023-12-31"
+        );
+    }
+
+    #[test]
     fn on_and_inverted_ranges() {
         let r = parse_range(None, None, Some("2023-07")).ok();
         assert_eq!(

@@ -521,6 +521,11 @@ fn a_full_disk_is_a_clear_error_and_the_last_commit_stays() {
         err.contains("No space left on device") && err.contains("hint:"),
         "{err}"
     );
+    // The hint is chosen by the error's kind (a full disk), and says the last commit is intact.
+    assert!(
+        err.contains("free disk space") && err.contains("last committed index is unchanged"),
+        "{err}"
+    );
     assert_eq!(
         index_model(&index).expect("index after the failure"),
         before
