@@ -147,9 +147,10 @@ pub struct SearchArgs {
     /// Whether every word must match, or any (passages holding more of them rank higher).
     #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
     pub match_mode: MatchArg,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = SearchFormat::Text)]
-    pub format: SearchFormat,
+    /// Output format [default: from the --output file's extension (.csv, .tsv, .json, .jsonl,
+    /// .ndjson, .md), else text].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<SearchFormat>,
     /// Write the output to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -268,6 +269,22 @@ pub enum SearchFormat {
     Markdown,
 }
 
+impl SearchFormat {
+    /// The format a file name asks for by its extension (any case), if it names one.
+    pub fn from_extension(path: &std::path::Path) -> Option<SearchFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => SearchFormat::Csv,
+            "tsv" | "tab" => SearchFormat::Tsv,
+            "json" => SearchFormat::Json,
+            "jsonl" | "ndjson" => SearchFormat::Jsonl,
+            "md" | "markdown" => SearchFormat::Markdown,
+            "txt" | "text" => SearchFormat::Text,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShowFormat {
     Text,
@@ -296,5 +313,17 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn output_extensions_name_formats() {
+        let f = |name: &str| SearchFormat::from_extension(std::path::Path::new(name));
+        assert_eq!(f("hits.CSV"), Some(SearchFormat::Csv));
+        assert_eq!(f("out/hits.ndjson"), Some(SearchFormat::Jsonl));
+        assert_eq!(f("hits.md"), Some(SearchFormat::Markdown));
+        assert_eq!(f("hits.tsv"), Some(SearchFormat::Tsv));
+        assert_eq!(f("hits.json"), Some(SearchFormat::Json));
+        assert_eq!(f("hits.out"), None);
+        assert_eq!(f("hits"), None);
     }
 }

@@ -15,6 +15,7 @@ use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let format = output_format(&args);
     let query = args.query.join(" ");
     let dates = args.dates.range()?;
     let reader = super::open_reader(&args.location)?;
@@ -36,7 +37,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         fuzzy: args.fuzzy,
         // Only these formats print the totals; counting costs a pass over every match.
         count: matches!(
-            args.format,
+            format,
             SearchFormat::Text | SearchFormat::Json | SearchFormat::Markdown
         ) || (!args.all && args.limit == 0),
     };
@@ -62,7 +63,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     let color = resolve_color(args.color, to_terminal);
-    let mut printer: Box<dyn SearchPrinter> = match args.format {
+    let mut printer: Box<dyn SearchPrinter> = match format {
         SearchFormat::Text => Box::new(HumanPrinter::new(out, color)),
         SearchFormat::Json => Box::new(JsonPrinter::new(out)),
         SearchFormat::Jsonl => Box::new(JsonlPrinter::new(out)),
@@ -86,7 +87,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         None => results.is_empty(),
     };
     if nothing {
-        if args.format == SearchFormat::Text {
+        if format == SearchFormat::Text {
             let hint = match request.match_mode {
                 MatchMode::All if summary.query.split_whitespace().count() > 1 => {
                     " (hint: every word must be in one passage; try --match any)"
@@ -98,4 +99,15 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--format` when given; otherwise the format the `--output` file's extension names; otherwise text.
+fn output_format(args: &SearchArgs) -> SearchFormat {
+    args.format
+        .or_else(|| {
+            args.output
+                .as_deref()
+                .and_then(SearchFormat::from_extension)
+        })
+        .unwrap_or(SearchFormat::Text)
 }

@@ -171,6 +171,63 @@ fn output_file_holds_the_export() {
     assert_eq!(written.lines().count(), 3);
 }
 
+/// Without --format, the output file's extension names the format; an explicit --format wins.
+#[test]
+fn the_output_extension_names_the_format() {
+    let env = Env::new();
+    sample(&env);
+    env.index_corpus();
+    let export = |name: &str, extra: &[&str]| -> String {
+        let file = env.path().join(name);
+        let mut args = vec![
+            "search",
+            "niger",
+            "--all",
+            "--output",
+            file.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        let out = env.run(&args);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{name}");
+        std::fs::read_to_string(&file).expect("output file")
+    };
+    let total = env.search_json(&["niger", "--all"]).hits.len();
+    assert!(total >= 3, "{total}");
+
+    let csv_text = export("hits.csv", &[]);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(
+        reader.headers().expect("csv header").get(2),
+        Some("article")
+    );
+    assert_eq!(reader.records().count(), total);
+
+    let tsv_text = export("hits.TSV", &[]);
+    assert!(tsv_text.starts_with("rank\tscore\tarticle"), "{tsv_text}");
+
+    let doc: crate::util::Results =
+        serde_json::from_str(&export("hits.json", &[])).expect("a json document");
+    assert_eq!(doc.hits.len(), total);
+
+    for name in ["hits.jsonl", "hits.ndjson"] {
+        let lines: Vec<Hit> = export(name, &[])
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one hit per line"))
+            .collect();
+        assert_eq!(lines.len(), total, "{name}");
+    }
+    assert!(export("hits.md", &[]).starts_with('#'));
+    // An explicit format wins over the extension; an unknown extension is text.
+    let forced = export("hits.csv", &["--format", "jsonl"]);
+    assert!(
+        serde_json::from_str::<Hit>(forced.lines().next().unwrap_or("")).is_ok(),
+        "{forced}"
+    );
+    let text = export("hits.out", &[]);
+    assert!(text.contains("matching passages"), "{text}");
+}
+
 #[test]
 fn closed_stdout_is_not_an_error() {
     let env = Env::new();
