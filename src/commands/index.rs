@@ -103,6 +103,21 @@ pub fn build(
 
 pub fn summary(r: &IndexReport) -> String {
     let skipped = r.skipped.len();
+    if r.articles == 0 && r.removed == 0 {
+        // Nothing written: say what the index holds, not "indexed 0 articles".
+        return format!(
+            "the index is up to date with {} article{}: {} added, {} updated, {} removed, {} unchanged, \
+             {} skipped; checked in {:.2} s",
+            r.total_articles,
+            if r.total_articles == 1 { "" } else { "s" },
+            r.added,
+            r.updated,
+            r.removed,
+            r.unchanged,
+            skipped,
+            r.elapsed.as_secs_f64(),
+        );
+    }
     format!(
         "indexed {} article{} ({} passages, {} undated): {} added, {} updated, {} removed, {} unchanged, \
          {} skipped; read {:.2} MB in {:.2} s ({:.1} MB/s)",

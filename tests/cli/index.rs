@@ -201,6 +201,11 @@ fn rebuild_starts_from_an_empty_index_and_keep_missing_keeps_gone_files() {
     assert_eq!(env.info()["articles"], 2);
 }
 
+/// Whether a line of stderr is the summary of an index run.
+fn is_summary(line: &str) -> bool {
+    line.starts_with("indexed ") || line.starts_with("the index is up to date with ")
+}
+
 /// The counts of the summary line: (added, updated, removed, unchanged, skipped).
 fn counts(summary: &str) -> (u64, u64, u64, u64, u64) {
     let n = |word: &str| -> u64 {
@@ -236,16 +241,20 @@ fn re_runs_read_only_new_and_changed_files_and_remove_gone_ones() {
     let run = || {
         let out = env.run(&["index", corpus]);
         let err = stderr(&out);
-        let summary = err
-            .lines()
-            .find(|l| l.starts_with("indexed "))
-            .unwrap_or_default();
+        let summary = err.lines().find(|l| is_summary(l)).unwrap_or_default();
         let c = counts(summary);
         assert_eq!(code(&out), if c.4 > 0 { 3 } else { 0 }, "{err}");
         c
     };
     assert_eq!(run(), (5, 0, 0, 0, 0));
     assert_eq!(run(), (0, 0, 0, 5, 0));
+    // An unchanged run says what the index holds, not "indexed 0 articles".
+    let again = stderr(&env.run(&["index", corpus]));
+    assert!(
+        again.contains("the index is up to date with 5 articles: 0 added"),
+        "{again}"
+    );
+    assert!(!again.contains("indexed 0"), "{again}");
     // Touched but unchanged: read and hashed, not indexed again.
     let path = env.corpus().join("0.txt");
     let f = std::fs::File::options()
@@ -324,10 +333,12 @@ fn quiet_prints_no_summary_and_the_summary_names_throughput() {
     let out = env.run(&["index", corpus.to_str().expect("utf-8"), "--quiet"]);
     assert_eq!(code(&out), 0);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    env.write("b.txt", "date 2023-01-02 More zinc.\n");
     let out = env.run(&["index", corpus.to_str().expect("utf-8")]);
     let err = stderr(&out);
     assert!(
-        err.contains("MB/s") && err.contains("1 unchanged, 0 skipped"),
+        err.contains("MB/s")
+            && err.contains("1 added, 0 updated, 0 removed, 1 unchanged, 0 skipped"),
         "{err}"
     );
     assert!(
@@ -429,10 +440,7 @@ fn a_hostile_tree_is_indexed_without_a_panic() {
         let line = line.unwrap_or_else(|| panic!("no skip for {file}:\n{err}"));
         assert!(line.contains(reason), "{file}: {line}");
     }
-    let summary = err
-        .lines()
-        .find(|l| l.starts_with("indexed "))
-        .unwrap_or_default();
+    let summary = err.lines().find(|l| is_summary(l)).unwrap_or_default();
     assert_eq!(counts(summary).4, expect.len() as u64, "{summary}");
     for (file, warning) in [
         ("utf16le.txt", "UTF-16LE"),
@@ -514,10 +522,7 @@ fn an_unreadable_folder_with_a_non_utf8_name_keeps_its_articles() {
     let out = env.run(&["index", env.corpus().to_str().expect("utf-8")]);
     let err = stderr(&out);
     assert_eq!(code(&out), 3, "{err}");
-    let summary = err
-        .lines()
-        .find(|l| l.starts_with("indexed "))
-        .unwrap_or_default();
+    let summary = err.lines().find(|l| is_summary(l)).unwrap_or_default();
     assert_eq!(counts(summary), (0, 0, 0, 1, 1), "{err}");
     let ids = crate::util::articles(&env.search_json(&["zinc", "--all"]).hits);
     assert_eq!(ids, vec!["caf%E9/a.txt", "caf%E9/b.txt", "top.txt"]);

@@ -97,6 +97,8 @@ pub struct IndexReport {
     pub removed: u64,
     /// Files whose size and time, or content, are as indexed.
     pub unchanged: u64,
+    /// Files the index holds an article of after the run's commit.
+    pub total_articles: u64,
     pub passages: u64,
     pub undated: u64,
     pub bytes: u64,
@@ -239,6 +241,7 @@ pub fn index_corpus(
     }
     on_event(IndexEvent::Committing);
     commit::commit(&mut writer, dir, meta, &next)?;
+    report.total_articles = next.files.len() as u64;
     commit::tidy(writer, &handle, &mut on_event);
     report.elapsed = started.elapsed();
     Ok(report)
