@@ -27,6 +27,34 @@ impl fmt::Display for DateBound {
     }
 }
 
+/// What is wrong with a date value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    Shape,
+    /// A month or day that does not exist (`2023-13`, `2023-02-30`).
+    NoSuchDay,
+    /// A year the index cannot store.
+    OutOfRange,
+}
+
+impl DateProblem {
+    /// The problem as the end of a sentence about the value ("'2023-13' does not exist").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateProblem::Shape => "expected YYYY, YYYY-MM or YYYY-MM-DD",
+            DateProblem::NoSuchDay => "does not exist",
+            DateProblem::OutOfRange => "is outside the years 1678 to 2261 that the index can store",
+        }
+    }
+}
+
+impl fmt::Display for DateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What the library was doing on the index directory when an I/O error happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IoOp {
@@ -66,6 +94,10 @@ pub enum Error {
         expected: u32,
     },
 
+    /// The index path names something that is not a folder (a file).
+    #[error("the index path '{}' is not a folder", .0.display())]
+    IndexNotFolder(PathBuf),
+
     /// The directory holds a tantivy index that dateline did not write.
     #[error("index at '{}' was not written by dateline", .0.display())]
     ForeignIndex(PathBuf),
@@ -95,11 +127,11 @@ pub enum Error {
     QueryLimit(String),
 
     /// A date value that is malformed, impossible or out of range; `bound` says which one it was.
-    #[error("invalid {bound} date '{value}': {reason}")]
+    #[error("invalid {bound} date '{value}': {problem}")]
     BadDate {
         bound: DateBound,
         value: String,
-        reason: String,
+        problem: DateProblem,
     },
 
     /// The start of a date range is after its end.

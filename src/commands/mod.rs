@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 use dateline::error::IoOp;
 use dateline::output::Color;
-use dateline::text::dates::DateBound;
+use dateline::text::dates::{DateBound, DateProblem};
 use dateline::Error;
 
 use crate::cli::{Cli, ColorArg, Command, DateArgs, IndexLocation};
@@ -124,8 +124,11 @@ pub fn describe(err: &anyhow::Error) -> String {
         Error::BadDate {
             bound,
             value,
-            reason,
-        } => format!("invalid date for {} '{value}': {reason}", date_flag(*bound)),
+            problem,
+        } => format!(
+            "invalid date for {} '{value}': {problem}",
+            date_flag(*bound)
+        ),
         Error::EmptyDateRange { since, until } => {
             format!("--since {since} is after --until {until}")
         }
@@ -147,10 +150,23 @@ pub fn describe(err: &anyhow::Error) -> String {
             "close quotes and parentheses; OR, AND and NOT need words on both sides".to_string()
         }
         Error::QueryLimit(_) => "search for words or \"quoted phrases\"".to_string(),
-        Error::BadDate { .. } => {
-            "years have four digits: 1987, 1987-03 or 1987-03-28 (a time and zone may follow a full \
-             date, as in 1987-03-28T10:00Z)"
-                .to_string()
+        Error::BadDate {
+            problem: DateProblem::Shape,
+            ..
+        } => "years have four digits: 1987, 1987-03 or 1987-03-28 (a time and zone may follow a full \
+              date, as in 1987-03-28T10:00Z)"
+            .to_string(),
+        Error::BadDate {
+            problem: DateProblem::NoSuchDay,
+            ..
+        } => "months run from 01 to 12, and days to the end of their month, as in 1987-02-28"
+            .to_string(),
+        Error::BadDate {
+            problem: DateProblem::OutOfRange,
+            ..
+        } => "dates from 1678 to 2261 can be searched".to_string(),
+        Error::IndexNotFolder(_) => {
+            "an index is a folder: name a new or existing folder with --index".to_string()
         }
         Error::EmptyDateRange { .. } => "swap the two dates".to_string(),
         Error::UnknownArticle { suggestions, .. } if !suggestions.is_empty() => {

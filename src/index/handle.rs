@@ -47,9 +47,18 @@ pub fn index_exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// An index is a folder: a path that names a file (or anything else) is refused before it is used.
+pub(crate) fn refuse_non_folder(dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => Err(Error::IndexNotFolder(dir.to_path_buf())),
+        _ => Ok(()),
+    }
+}
+
 impl DatelineIndex {
     /// Opens an existing index, checking that dateline wrote it with this schema version.
     pub fn open(dir: &Path) -> Result<DatelineIndex> {
+        refuse_non_folder(dir)?;
         if !index_exists(dir) {
             return Err(Error::MissingIndex(dir.to_path_buf()));
         }
@@ -65,6 +74,7 @@ impl DatelineIndex {
 
     /// Opens the index in `dir`, creating an empty one when there is none.
     pub fn open_or_create(dir: &Path) -> Result<DatelineIndex> {
+        refuse_non_folder(dir)?;
         if index_exists(dir) {
             return Self::open(dir);
         }

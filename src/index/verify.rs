@@ -6,7 +6,7 @@ use std::path::Path;
 use tantivy::Index;
 
 use super::files::{segment_files, truncated_files, unused_files};
-use super::handle::{index_exists, DatelineIndex};
+use super::handle::{index_exists, refuse_non_folder, DatelineIndex};
 use super::schema::names;
 use super::state;
 use crate::error::{Error, Result};
@@ -64,6 +64,7 @@ pub fn quick_problems(handle: &DatelineIndex) -> Vec<String> {
 /// state with the articles. Damage is reported, not returned as an error; an error means there is no
 /// index to check.
 pub fn verify(dir: &Path) -> Result<VerifyReport> {
+    refuse_non_folder(dir)?;
     if !index_exists(dir) {
         return Err(Error::MissingIndex(dir.to_path_buf()));
     }

@@ -16,7 +16,7 @@ use regex::Regex;
 use time::Date;
 
 use super::article::{headline_of, Article, ParsedArticle, SkipReason};
-use crate::text::dates::{date_of_timestamp, make_date};
+use crate::text::dates::{date_of_timestamp, make_date, DateProblem};
 
 /// How many leading bytes are checked for NUL to detect binary files.
 const BINARY_PROBE_BYTES: usize = 8 * 1024;
@@ -176,7 +176,7 @@ fn split_header(text: &str) -> (Header, &str) {
     let token = date_of_timestamp(token).unwrap_or(token);
     match parse_ymd(token) {
         Some(Ok(d)) => (Header::Date(d), body),
-        Some(Err(why)) => (Header::Invalid(token.to_string(), why), body),
+        Some(Err(why)) => (Header::Invalid(token.to_string(), why.as_str()), body),
         None => (
             Header::Invalid(token.to_string(), "is not a YYYY-MM-DD date"),
             body,
@@ -186,7 +186,7 @@ fn split_header(text: &str) -> (Header, &str) {
 
 /// Parses exactly `YYYY-MM-DD`: `None` when the shape is wrong, `Some(Err)` when the date does not exist
 /// or lies outside what the index can store.
-fn parse_ymd(token: &str) -> Option<Result<Date, &'static str>> {
+fn parse_ymd(token: &str) -> Option<Result<Date, DateProblem>> {
     let b = token.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;

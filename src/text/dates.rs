@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use time::{Date, Month};
 
-pub use crate::error::DateBound;
+pub use crate::error::{DateBound, DateProblem};
 use crate::error::{Error, Result};
 
 /// Earliest and latest years the index can hold (tantivy stores dates as i64 nanoseconds).
@@ -21,17 +21,17 @@ pub const MAX_YEAR: i32 = 2261;
 
 const SECS_PER_DAY: i64 = 86_400;
 
-/// Builds a date, rejecting impossible dates and years the index cannot store; the error says why.
-pub fn make_date(year: i32, month: u32, day: u32) -> std::result::Result<Date, &'static str> {
+/// Builds a date, rejecting impossible dates and years the index cannot store.
+pub fn make_date(year: i32, month: u32, day: u32) -> std::result::Result<Date, DateProblem> {
     if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err("is outside the years 1678 to 2261 that the index can store");
+        return Err(DateProblem::OutOfRange);
     }
     let month = u8::try_from(month)
         .ok()
         .and_then(|m| Month::try_from(m).ok())
-        .ok_or("does not exist")?;
-    let day = u8::try_from(day).map_err(|_| "does not exist")?;
-    Date::from_calendar_date(year, month, day).map_err(|_| "does not exist")
+        .ok_or(DateProblem::NoSuchDay)?;
+    let day = u8::try_from(day).map_err(|_| DateProblem::NoSuchDay)?;
+    Date::from_calendar_date(year, month, day).map_err(|_| DateProblem::NoSuchDay)
 }
 
 /// Seconds since the epoch of a day's midnight UTC (how the index stores a day).
@@ -94,11 +94,11 @@ impl DateRange {
     }
 }
 
-fn bad(bound: DateBound, value: &str, reason: &str) -> Error {
+fn bad(bound: DateBound, value: &str, problem: DateProblem) -> Error {
     Error::BadDate {
         bound,
         value: value.to_string(),
-        reason: reason.to_string(),
+        problem,
     }
 }
 
@@ -130,7 +130,7 @@ pub fn parse_date(bound: DateBound, value: &str, end: BoundEnd) -> Result<Date> 
         _ => false,
     } && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
     if !shape_ok {
-        return Err(bad(bound, value, "expected YYYY, YYYY-MM or YYYY-MM-DD"));
+        return Err(bad(bound, value, DateProblem::Shape));
     }
     let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
     let year = num(0).unwrap_or(0) as i32;
@@ -284,9 +284,17 @@ mod tests {
             bad,
             Some(Error::BadDate {
                 bound: DateBound::Until,
+                problem: DateProblem::NoSuchDay,
                 ..
             })
         ));
+        let problem = |v| match parse_date(DateBound::Since, v, BoundEnd::Start) {
+            Err(Error::BadDate { problem, .. }) => Some(problem),
+            _ => None,
+        };
+        assert_eq!(problem("87"), Some(DateProblem::Shape));
+        assert_eq!(problem("2023-02-30"), Some(DateProblem::NoSuchDay));
+        assert_eq!(problem("1500"), Some(DateProblem::OutOfRange));
         let inverted = parse_range(Some("2024"), Some("2023"), None).err();
         assert_eq!(
             inverted.map(|e| e.to_string()).unwrap_or_default(),

@@ -96,12 +96,20 @@ fn bad_dates_name_the_flag_and_value() {
     assert_error(
         &env,
         &["search", "niger", "--on", "2023-13"],
-        &["--on", "'2023-13'"],
+        &["--on", "'2023-13'", "months run from 01 to 12"],
+    );
+    assert_error(
+        &env,
+        &["search", "niger", "--since", "1987-02-30"],
+        &[
+            "--since '1987-02-30': does not exist",
+            "days to the end of their month",
+        ],
     );
     assert_error(
         &env,
         &["search", "niger", "--since", "1200"],
-        &["--since", "1678"],
+        &["--since", "1678", "dates from 1678 to 2261 can be searched"],
     );
     assert_error(
         &env,
@@ -134,6 +142,43 @@ fn unwritable_output_and_missing_corpus() {
         &["index", "/nonexistent/corpus"],
         &["cannot read corpus '/nonexistent/corpus'"],
     );
+}
+
+/// An index path that names a file is one clear error, and the hint does not suggest a command that
+/// would fail the same way.
+#[test]
+fn an_index_path_that_is_a_file() {
+    let env = Env::new();
+    sample(&env);
+    let file = env.path().join("not-a-folder");
+    std::fs::write(&file, "x").expect("write");
+    let corpus = env.corpus();
+    for args in [
+        vec!["search", "niger"],
+        vec!["timeline", "niger"],
+        vec!["info"],
+        vec!["verify"],
+        vec!["show", "2022/volcker.txt"],
+        vec!["index", corpus.to_str().expect("utf-8")],
+    ] {
+        let out = env
+            .cmd()
+            .args(&args)
+            .arg("--index")
+            .arg(&file)
+            .output()
+            .expect("run");
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("is not a folder"), "{args:?}: {err}");
+        assert!(
+            err.contains("hint: an index is a folder"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("dateline index CORPUS"), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&file).ok().as_deref(), Some("x"));
 }
 
 #[test]
