@@ -192,6 +192,13 @@ pub(super) fn rank(mut all: Vec<HitRef>, request: &SearchRequest) -> Vec<HitRef>
         SortOrder::Relevance => all.sort_by(by_score),
         SortOrder::Newest | SortOrder::Oldest => {
             let newest = request.sort == SortOrder::Newest;
+            // Within a day, the better article first (by its best passage), its passages in order.
+            let mut best: HashMap<Arc<str>, Score> = HashMap::new();
+            for h in &all {
+                let b = best.entry(h.article.clone()).or_insert(h.score);
+                *b = b.max(h.score);
+            }
+            let best_of = |h: &HitRef| best.get(&h.article).copied().unwrap_or(h.score);
             all.sort_by(|a, b| {
                 let by_date = match (a.date, b.date) {
                     (Some(x), Some(y)) if newest => y.cmp(&x),
@@ -201,6 +208,7 @@ pub(super) fn rank(mut all: Vec<HitRef>, request: &SearchRequest) -> Vec<HitRef>
                     (None, None) => std::cmp::Ordering::Equal,
                 };
                 by_date
+                    .then_with(|| best_of(b).total_cmp(&best_of(a)))
                     .then_with(|| a.article.cmp(&b.article))
                     .then_with(|| a.passage.cmp(&b.passage))
             });

@@ -218,6 +218,36 @@ fn limit_all_and_sort_orders() {
     assert_eq!(r.hits.last().map(|h| h.date.clone()), Some(None));
 }
 
+/// Hits of one day under `--sort newest`/`oldest` come best first, not in article-id order.
+#[test]
+fn hits_of_one_day_are_ordered_by_score() {
+    let env = Env::new();
+    env.write("a.txt", "date 2023-05-01 Zinc was mentioned once here.\n");
+    env.write(
+        "b.txt",
+        "date 2023-05-01 Zinc, zinc and more zinc: zinc prices and zinc mines.\n",
+    );
+    env.write("c.txt", "date 2023-05-02 Zinc again, a day later.\n");
+    env.index_corpus();
+    for sort in ["newest", "oldest"] {
+        let r = env.search_json(&["zinc", "--all", "--sort", sort]);
+        let ids: Vec<&str> = r.hits.iter().map(|h| h.article.as_str()).collect();
+        let expected = if sort == "newest" {
+            vec!["c.txt", "b.txt", "a.txt"]
+        } else {
+            vec!["b.txt", "a.txt", "c.txt"]
+        };
+        assert_eq!(ids, expected, "{sort}");
+        let same_day: Vec<f32> = r
+            .hits
+            .iter()
+            .filter(|h| h.date.as_deref() == Some("2023-05-01"))
+            .map(|h| h.score)
+            .collect();
+        assert!(same_day[0] > same_day[1], "{sort}: {same_day:?}");
+    }
+}
+
 #[test]
 fn output_is_deterministic() {
     let env = sample_env();
