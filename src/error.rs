@@ -122,6 +122,15 @@ pub enum Error {
     #[error("syntax error in query at column {column}: {message}")]
     QuerySyntax { column: usize, message: String },
 
+    /// A word that starts with a wildcard (`*oil`): only the end of a word may be one. `stem` is the
+    /// word without it.
+    #[error("'{word}' at column {column}: a wildcard can only end a word")]
+    LeadingWildcard {
+        word: String,
+        stem: String,
+        column: usize,
+    },
+
     /// The query parsed but is outside the limits dateline accepts, or holds nothing to search.
     #[error("query rejected: {0}")]
     QueryLimit(String),

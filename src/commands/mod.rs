@@ -150,6 +150,9 @@ pub fn describe(err: &anyhow::Error) -> String {
             "close quotes and parentheses; OR, AND and NOT need words on both sides".to_string()
         }
         Error::QueryLimit(_) => "search for words or \"quoted phrases\"".to_string(),
+        Error::LeadingWildcard { stem, .. } => {
+            format!("search {stem}, or {stem}* for the words that start with it")
+        }
         Error::BadDate {
             problem: DateProblem::Shape,
             ..

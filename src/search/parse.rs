@@ -151,6 +151,15 @@ pub const MAX_FUZZY_DISTANCE: u8 = 2;
 
 /// A bare word, or a fuzzy (`word~`, `word~N`) or prefix (`word*`) one.
 fn word_token(word: String, col: usize) -> Result<Tok> {
+    // `*oil` would otherwise be searched as `oil` (the analyzer drops the star) without a word said.
+    let stem = word.trim_start_matches(['*', '?']);
+    if stem.len() < word.len() && stem.chars().any(char::is_alphanumeric) {
+        return Err(Error::LeadingWildcard {
+            stem: stem.trim_end_matches(['*', '?']).to_string(),
+            word,
+            column: col,
+        });
+    }
     if let Some(tilde) = word.rfind('~') {
         let (base, suffix) = (&word[..tilde], &word[tilde + 1..]);
         if !base.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit()) {
@@ -404,6 +413,14 @@ mod tests {
         ));
         // A lone tilde or star inside a word is left to the analyzer.
         assert_eq!(parse("a~b").ok(), Some(w("a~b")));
+        // A wildcard may end a word, never start one.
+        assert!(matches!(
+            parse("gold *oil"),
+            Err(Error::LeadingWildcard { column: 6, ref stem, .. }) if stem == "oil"
+        ));
+        assert!(matches!(parse("?oil*"), Err(Error::LeadingWildcard { .. })));
+        // A star on its own is no word (left to the analyzer, which drops it).
+        assert_eq!(parse("oil *").ok(), Some(Node::And(vec![w("oil"), w("*")])));
     }
 
     fn column_of(q: &str) -> Option<usize> {

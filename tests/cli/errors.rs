@@ -144,6 +144,23 @@ fn unwritable_output_and_missing_corpus() {
     );
 }
 
+/// `*oil` is not silently searched as `oil`: the error names the word and the hint the two ways out.
+#[test]
+fn a_leading_wildcard_is_an_error_with_a_hint() {
+    let env = Env::new();
+    sample(&env);
+    env.index_corpus();
+    assert_error(
+        &env,
+        &["search", "*uranium"],
+        &[
+            "'*uranium' at column 1: a wildcard can only end a word",
+            "hint: search uranium, or uranium* for the words that start with it",
+        ],
+    );
+    assert_error(&env, &["timeline", "niger ?junta"], &["column 7"]);
+}
+
 /// An index path that names a file is one clear error, and the hint does not suggest a command that
 /// would fail the same way.
 #[test]
