@@ -77,8 +77,9 @@ The index remembers the folders, so ids stay the same on every run.
 Indexing is incremental: only new and changed files are read again (size and modification time first,
 then a content hash), and articles whose files are gone are removed unless --keep-missing is given.")]
 pub struct IndexArgs {
-    /// Corpus folders to index.
-    #[arg(value_name = "CORPUS", default_value = "corpus")]
+    /// Corpus folders to index [default: the folders the index was built from; ./corpus for a new
+    /// index].
+    #[arg(value_name = "CORPUS")]
     pub corpus: Vec<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,

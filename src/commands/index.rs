@@ -1,6 +1,7 @@
 //! `dateline index`: progress bar on a terminal, warnings for skipped files, one summary line.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         rebuild: args.rebuild,
         keep_missing: args.keep_missing,
         memory_per_thread: usize::from(args.memory) * 1024 * 1024,
-        ..IndexRequest::new(args.corpus.clone(), threads)
+        ..IndexRequest::new(corpus_roots(&args)?, threads)
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let report = build(&dir, &request, show_progress)?;
@@ -40,6 +41,22 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         },
     );
     Ok(ExitCode::from(PARTIAL))
+}
+
+/// The folders named, or else those the index remembers, or else the default corpus.
+fn corpus_roots(args: &IndexArgs) -> anyhow::Result<Vec<PathBuf>> {
+    if !args.corpus.is_empty() {
+        return Ok(args.corpus.clone());
+    }
+    let (dir, _) = args.location.resolve();
+    let remembered = dateline::index::remembered_roots(&dir)?;
+    if remembered.is_empty() {
+        return Ok(vec![PathBuf::from(super::DEFAULT_CORPUS)]);
+    }
+    Ok(remembered
+        .into_iter()
+        .map(|r| PathBuf::from(r.path))
+        .collect())
 }
 
 /// Exit status of an index run that committed everything it could read but skipped some files.

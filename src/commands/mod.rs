@@ -88,6 +88,14 @@ pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::
     Ok(dateline::index::Reader::open(&dir)?)
 }
 
+/// Tells on stderr that the index holds nothing (rather than that nothing matches).
+pub fn say_index_is_empty(reader: &dateline::index::Reader) {
+    let dir = reader.handle.path.display();
+    eprintln!(
+        "dateline: the index at '{dir}' is empty (hint: add articles with `dateline index CORPUS --index {dir}`)"
+    );
+}
+
 /// Colour on when asked, or automatically when writing to a terminal that accepts it.
 pub fn resolve_color(arg: ColorArg, to_terminal: bool) -> Color {
     let auto = to_terminal

@@ -87,7 +87,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         None => results.is_empty(),
     };
     if nothing {
-        if format == SearchFormat::Text {
+        if reader.is_empty() {
+            super::say_index_is_empty(&reader);
+        } else if format == SearchFormat::Text {
             let hint = match request.match_mode {
                 MatchMode::All if summary.query.split_whitespace().count() > 1 => {
                     " (hint: every word must be in one passage; try --match any)"

@@ -67,6 +67,9 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         write_timeline_plot(path, format, &timeline)?;
     }
     let any_hit = timeline.series.iter().any(|s| s.total_articles() > 0);
+    if reader.is_empty() {
+        super::say_index_is_empty(&reader);
+    }
     Ok(if any_hit {
         ExitCode::SUCCESS
     } else {

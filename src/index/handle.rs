@@ -55,6 +55,22 @@ pub(crate) fn refuse_non_folder(dir: &Path) -> Result<()> {
     }
 }
 
+/// The corpus roots the last commit of the index in `dir` names (empty when there is no index or it
+/// names none). Read from the commit's metadata alone, so an index of another schema version still
+/// tells where it was built from (a rebuild can then read the same folders).
+pub fn remembered_roots(dir: &Path) -> Result<Vec<CorpusRoot>> {
+    refuse_non_folder(dir)?;
+    if !index_exists(dir) {
+        return Ok(Vec::new());
+    }
+    let payload = Index::open_in_dir(dir)?.load_metas()?.payload;
+    Ok(payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<IndexMeta>(p).ok())
+        .map(|meta| meta.roots)
+        .unwrap_or_default())
+}
+
 impl DatelineIndex {
     /// Opens an existing index, checking that dateline wrote it with this schema version.
     pub fn open(dir: &Path) -> Result<DatelineIndex> {

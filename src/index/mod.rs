@@ -12,7 +12,7 @@ pub mod state;
 pub mod verify;
 pub mod writer;
 
-pub use handle::{index_exists, CorpusRoot, DatelineIndex, IndexMeta};
+pub use handle::{index_exists, remembered_roots, CorpusRoot, DatelineIndex, IndexMeta};
 pub use reader::{Reader, StoredArticle};
 pub use schema::SCHEMA_VERSION;
 pub use writer::{index_corpus, IndexEvent, IndexReport, IndexRequest};

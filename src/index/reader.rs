@@ -127,6 +127,11 @@ impl Reader {
         self.searcher.clone()
     }
 
+    /// Whether the opened commit holds no passage at all.
+    pub fn is_empty(&self) -> bool {
+        self.searcher.num_docs() == 0
+    }
+
     /// Rebuilds an article from the index; an unknown id is an error carrying the closest ids.
     pub fn article(&self, id: &str) -> Result<StoredArticle> {
         let fields = *self.fields();

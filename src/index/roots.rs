@@ -1,10 +1,25 @@
 //! The corpus roots an index remembers, and the label each gives its article ids: the first root's ids
 //! are plain relative paths, later roots' ids are prefixed `LABEL:`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::handle::CorpusRoot;
 use crate::error::{Error, Result};
+
+/// The absolute path of a corpus root, or why it cannot be one (missing, unreadable, not a folder).
+pub fn canonical_root(root: &Path) -> Result<PathBuf> {
+    let canonical = std::fs::canonicalize(root).map_err(|source| Error::Corpus {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !canonical.is_dir() {
+        return Err(Error::Corpus {
+            path: root.to_path_buf(),
+            source: std::io::Error::other("not a directory"),
+        });
+    }
+    Ok(canonical)
+}
 
 /// Assigns labels to the requested roots: known roots keep theirs; the first root of an index gets the
 /// empty label; later ones get their folder name, made unique.
@@ -14,16 +29,7 @@ pub fn register_roots(
 ) -> Result<Vec<(PathBuf, String)>> {
     let mut out = Vec::new();
     for root in roots {
-        let canonical = std::fs::canonicalize(root).map_err(|source| Error::Corpus {
-            path: root.clone(),
-            source,
-        })?;
-        if !canonical.is_dir() {
-            return Err(Error::Corpus {
-                path: root.clone(),
-                source: std::io::Error::other("not a directory"),
-            });
-        }
+        let canonical = canonical_root(root)?;
         let key = canonical.to_string_lossy().to_string();
         let label = match known.iter().find(|r| r.path == key) {
             Some(r) => r.label.clone(),

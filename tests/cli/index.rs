@@ -527,3 +527,63 @@ fn an_unreadable_folder_with_a_non_utf8_name_keeps_its_articles() {
     let ids = crate::util::articles(&env.search_json(&["zinc", "--all"]).hits);
     assert_eq!(ids, vec!["caf%E9/a.txt", "caf%E9/b.txt", "top.txt"]);
 }
+
+/// `dateline index` without a folder updates the folders the index was built from (not `./corpus`),
+/// keeping their id prefixes.
+#[test]
+fn index_without_a_folder_updates_the_remembered_folders() {
+    let env = Env::new();
+    let (a, b) = (env.path().join("wire-a"), env.path().join("wire-b"));
+    for (dir, name) in [(&a, "x.txt"), (&b, "y.txt")] {
+        std::fs::create_dir_all(dir).expect("mkdir");
+        std::fs::write(dir.join(name), "date 2023-01-01 Zinc news.\n").expect("write");
+    }
+    let out = env.run(&[
+        "index",
+        a.to_str().expect("utf-8"),
+        b.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::fs::write(b.join("z.txt"), "date 2023-01-02 More zinc news.\n").expect("write");
+    // The working directory has no ./corpus: the remembered folders are used.
+    let out = env.run(&["index"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    let summary = err.lines().find(|l| is_summary(l)).unwrap_or_default();
+    assert_eq!(counts(summary), (1, 0, 0, 2, 0), "{err}");
+    let ids = crate::util::articles(&env.search_json(&["zinc", "--all"]).hits);
+    assert_eq!(ids, vec!["wire-b:y.txt", "wire-b:z.txt", "x.txt"]);
+    assert_eq!(env.info()["roots"].as_array().map(Vec::len), Some(2));
+}
+
+/// A corpus folder that does not exist leaves no index behind; an index with nothing in it says so.
+#[test]
+fn a_missing_corpus_leaves_nothing_and_an_empty_index_says_so() {
+    let env = Env::new();
+    let out = env.run(&["index", "no-such-folder"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot read corpus 'no-such-folder'"));
+    assert!(!env.index().exists(), "an index was created");
+    // Without a folder, a new index reads ./corpus; there is none here either.
+    let out = env.run(&["index"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot read corpus 'corpus'"));
+    assert!(!env.index().exists(), "an index was created");
+
+    std::fs::create_dir_all(env.corpus()).expect("mkdir");
+    env.index_corpus();
+    for args in [
+        &["search", "zinc"][..],
+        &["search", "zinc", "--format", "jsonl"],
+        &["timeline", "zinc"],
+    ] {
+        let out = env.run(args);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("is empty (hint: add articles with `dateline index"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("no passage matches"), "{args:?}: {err}");
+    }
+}

@@ -22,7 +22,7 @@ use tantivy::{IndexWriter, Term};
 use self::errors::{map_writer_error, write_error};
 use super::files::{remove_index_files, remove_temp_files};
 use super::handle::{DatelineIndex, IndexMeta};
-use super::roots::register_roots;
+use super::roots::{canonical_root, register_roots};
 use super::schema::SCHEMA_VERSION;
 use super::state::{self, CorpusState, FileState};
 use crate::error::{Error, Result};
@@ -176,6 +176,10 @@ pub fn index_corpus(
     mut on_event: impl FnMut(IndexEvent<'_>),
 ) -> Result<IndexReport> {
     let started = Instant::now();
+    // Every root is checked before anything is written: a missing corpus leaves no empty index behind.
+    for root in &request.roots {
+        canonical_root(root)?;
+    }
     let handle = open_for_writing(dir, request)?;
     let mut meta = if request.rebuild {
         IndexMeta::default()
