@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use dateline::index::Reader;
 use dateline::output::{write_article_json, write_article_markdown, write_article_text};
-use dateline::search::highlight::Highlighter;
-use dateline::search::{compile, QueryOptions};
+use dateline::search::highlight::highlighter_for;
 
 use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{ShowArgs, ShowFormat};
@@ -15,9 +14,7 @@ pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
     let reader = Reader::open(&dir)?;
     let highlighter = match &args.highlight {
-        Some(q) => Some(Highlighter::new(
-            compile(q, reader.fields(), QueryOptions::default())?.highlight,
-        )),
+        Some(q) => Some(highlighter_for(&reader, q)?),
         None => None,
     };
     let article = reader.article(&args.article)?;

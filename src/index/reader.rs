@@ -25,6 +25,8 @@ pub struct StoredArticle {
     pub headline: String,
     /// Paragraphs as in the file, whitespace folded.
     pub paragraphs: Vec<String>,
+    /// The first and last passage number of each paragraph (the numbers hits carry).
+    pub passages: Vec<(u64, u64)>,
 }
 
 /// An open index, ready to read and search.
@@ -173,14 +175,19 @@ impl Reader {
             .and_then(day_of_index_date)
             .map(|d| d.to_string());
         let mut paragraphs: Vec<String> = Vec::new();
+        let mut numbers: Vec<(u64, u64)> = Vec::new();
         let mut current = None;
-        for (_, paragraph, text, _) in passages {
-            match paragraphs.last_mut() {
-                Some(last) if current == Some(paragraph) => {
+        for (passage, paragraph, text, _) in passages {
+            match (paragraphs.last_mut(), numbers.last_mut()) {
+                (Some(last), Some(range)) if current == Some(paragraph) => {
                     last.push(' ');
                     last.push_str(&text);
+                    range.1 = passage;
                 }
-                _ => paragraphs.push(text),
+                _ => {
+                    paragraphs.push(text);
+                    numbers.push((passage, passage));
+                }
             }
             current = Some(paragraph);
         }
@@ -189,6 +196,7 @@ impl Reader {
             date,
             headline,
             paragraphs,
+            passages: numbers,
         })
     }
 

@@ -104,6 +104,7 @@ pub fn write_article_text(
     )?;
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         writeln!(w)?;
+        write!(w, "{} ", paint(DIM_ON, &passage_label(article, i)))?;
         let ranges = highlights.get(i).map(Vec::as_slice).unwrap_or(&[]);
         for (piece, hit) in split_highlights(paragraph, ranges) {
             let clean = sanitize_for_terminal(piece);
@@ -116,6 +117,15 @@ pub fn write_article_text(
         writeln!(w)?;
     }
     Ok(())
+}
+
+/// `¶N` for a paragraph that is passage N, `¶N-M` for one split into passages N to M.
+fn passage_label(article: &StoredArticle, paragraph: usize) -> String {
+    match article.passages.get(paragraph) {
+        Some(&(first, last)) if first == last => format!("¶{first}"),
+        Some(&(first, last)) => format!("¶{first}-{last}"),
+        None => format!("¶{}", paragraph + 1),
+    }
 }
 
 /// Prints an article for `show` as JSON (`highlights` only when asked for).
@@ -145,7 +155,12 @@ pub fn write_article_markdown(
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         writeln!(w)?;
         let ranges = highlights.get(i).map(Vec::as_slice).unwrap_or(&[]);
-        writeln!(w, "{}", markdown::emphasize(paragraph, ranges))?;
+        writeln!(
+            w,
+            "{} {}",
+            passage_label(article, i),
+            markdown::emphasize(paragraph, ranges)
+        )?;
     }
     Ok(())
 }

@@ -76,6 +76,8 @@ pub struct ArticleWire<'a> {
     pub date: Option<&'a str>,
     pub headline: &'a str,
     pub paragraphs: &'a [String],
+    /// `[first, last]` passage number of each paragraph (hits name passages).
+    pub passages: &'a [(u64, u64)],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub highlights: Option<&'a [Vec<(usize, usize)>]>,
 }
@@ -90,6 +92,7 @@ impl<'a> ArticleWire<'a> {
             date: article.date.as_deref(),
             headline: &article.headline,
             paragraphs: &article.paragraphs,
+            passages: &article.passages,
             highlights,
         }
     }

@@ -11,7 +11,9 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use super::compile::{compile, QueryOptions};
 use crate::error::Result;
+use crate::index::reader::Reader;
 use crate::index::schema::{exact_analyzer, stem_analyzer, Fields};
 
 /// Longest snippet, in bytes of passage text (the ellipses come on top).
@@ -195,6 +197,15 @@ pub(crate) fn expand_terms(
     }
     terms.exact.extend(found);
     Ok(terms)
+}
+
+/// The highlighter of `query` over the index of `reader`: the query's words, and the indexed words its
+/// fuzzy words and prefixes match (what `search` marks, for marking a whole article).
+pub fn highlighter_for(reader: &Reader, query: &str) -> Result<Highlighter> {
+    let fields = *reader.fields();
+    let compiled = compile(query, &fields, QueryOptions::default())?;
+    let terms = expand_terms(&reader.searcher(), &fields, compiled.highlight)?;
+    Ok(Highlighter::new(terms))
 }
 
 #[cfg(test)]

@@ -31,9 +31,52 @@ fn show_rebuilds_the_article_after_its_file_is_gone() {
         vec!["First paragraph wraps here.", long.trim_end(), "Last one."]
     );
     assert!(v.get("highlights").is_none());
-    // The long paragraph was several passages.
+    // The long paragraph was several passages; `passages` gives each paragraph's range, and the text
+    // output labels paragraphs with them, as hits do.
     let r = env.search_json(&["budget", "--all", "--per-article", "0"]);
     assert!(r.total_passages >= 3, "{}", r.total_passages);
+    let ranges: Vec<(u64, u64)> = serde_json::from_value(v["passages"].clone()).expect("passages");
+    let last = 1 + r.total_passages;
+    assert_eq!(ranges, vec![(1, 1), (2, last), (last + 1, last + 1)]);
+    let text = stdout(&env.run(&["show", "2023/a.txt"]));
+    let labels: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_once(' ').map(|(head, _)| head))
+        .filter(|head| head.starts_with('¶'))
+        .collect();
+    let middle = format!("¶2-{last}");
+    let end = format!("¶{}", last + 1);
+    assert_eq!(labels, vec!["¶1", middle.as_str(), end.as_str()], "{text}");
+    let budget_hit = r.hits.iter().map(|h| h.passage).max().unwrap_or(0);
+    assert!((2..=last).contains(&budget_hit), "{budget_hit}");
+}
+
+/// `show --highlight` marks what `search` marks, fuzzy words and prefixes included.
+#[test]
+fn show_marks_fuzzy_and_prefix_matches() {
+    let env = Env::new();
+    sample(&env);
+    env.index_corpus();
+    for query in ["Volker~", "Volck*", "volcker"] {
+        let out = env.run(&[
+            "show",
+            "2022/volcker.txt",
+            "--format",
+            "json",
+            "--highlight",
+            query,
+        ]);
+        assert_eq!(code(&out), 0, "{query}: {}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let p0 = v["paragraphs"][0].as_str().expect("p0");
+        let marks: Vec<&str> = v["highlights"][0]
+            .as_array()
+            .expect("ranges")
+            .iter()
+            .filter_map(|r| Some(&p0[r[0].as_u64()? as usize..r[1].as_u64()? as usize]))
+            .collect();
+        assert_eq!(marks, vec!["Volcker"], "{query}");
+    }
 }
 
 #[test]
