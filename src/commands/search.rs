@@ -5,11 +5,14 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use dateline::index::Reader;
 use dateline::output::{
     CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
     SearchSummary,
 };
+use dateline::search::suggest::{missing_words, MissingWord};
 use dateline::search::{search, MatchMode, SearchRequest, SortOrder};
+use dateline::text::dates::DateRange;
 
 use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
@@ -90,13 +93,11 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         if reader.is_empty() {
             super::say_index_is_empty(&reader);
         } else if format == SearchFormat::Text {
-            let hint = match request.match_mode {
-                MatchMode::All if summary.query.split_whitespace().count() > 1 => {
-                    " (hint: every word must be in one passage; try --match any)"
-                }
-                _ => "",
-            };
-            eprintln!("dateline: no passage matches {}{hint}", summary.query);
+            eprintln!(
+                "dateline: no passage matches {}{}",
+                summary.query,
+                why_nothing(&reader, &request)?
+            );
         }
         return Ok(ExitCode::from(1));
     }
@@ -112,4 +113,70 @@ fn output_format(args: &SearchArgs) -> SearchFormat {
                 .and_then(SearchFormat::from_extension)
         })
         .unwrap_or(SearchFormat::Text)
+}
+
+/// Why a search found nothing, as the rest of the "no passage matches" line: words the index does not
+/// hold (with the closest it does), or matches that the date range leaves out, or the hint to match
+/// any word.
+fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::Result<String> {
+    let missing = missing_words(reader, &request.query)?;
+    if !missing.is_empty() {
+        let parts: Vec<String> = missing.iter().map(describe_missing).collect();
+        return Ok(format!(" (hint: {})", parts.join("; ")));
+    }
+    if !request.dates.is_unbounded() {
+        let undated = SearchRequest {
+            dates: DateRange::default(),
+            limit: Some(0),
+            count: true,
+            ..request.clone()
+        };
+        if let Some(counts) = search(reader, &undated)?.counts.filter(|c| c.passages > 0) {
+            let span = match reader.date_bounds() {
+                Some((first, last)) => format!("; the index holds {first} to {last}"),
+                None => String::new(),
+            };
+            let range = match (request.dates.since, request.dates.until) {
+                (Some(s), Some(u)) => format!(" from {s} to {u}"),
+                (Some(s), None) => format!(" from {s} on"),
+                (None, Some(u)) => format!(" up to {u}"),
+                (None, None) => String::new(),
+            };
+            let n = counts.articles;
+            return Ok(format!(
+                "{range} (hint: {n} article{} match{} outside these dates{span})",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "es" } else { "" },
+            ));
+        }
+    }
+    Ok(match request.match_mode {
+        MatchMode::All if request.query.split_whitespace().count() > 1 => {
+            " (hint: every word must be in one passage; try --match any)".to_string()
+        }
+        _ => String::new(),
+    })
+}
+
+/// `'Volker' is not in the index: did you mean volcker (32 articles)? or try Volker~`
+fn describe_missing(m: &MissingWord) -> String {
+    let mut out = format!("'{}' is not in the index", m.word);
+    if m.suggestions.is_empty() {
+        out.push_str(", nor any word close to it");
+    } else {
+        let options: Vec<String> = m
+            .suggestions
+            .iter()
+            .map(|s| {
+                let plural = if s.articles == 1 { "" } else { "s" };
+                format!("{} ({} article{plural})", s.word, s.articles)
+            })
+            .collect();
+        out.push_str(&format!(
+            ": did you mean {}? or try {}~",
+            options.join(", "),
+            m.word
+        ));
+    }
+    out
 }

@@ -4,7 +4,7 @@
 //!
 //! The steps, one module each: [`parse`] the query language, [`compile`] it for tantivy, filter by
 //! [`date_filter`], gather matches with the collectors, order them by [`ranking`], and mark the
-//! words found with [`highlight`].
+//! words found with [`highlight`]; when nothing is found, [`suggest`] names the words the index lacks.
 
 mod collectors;
 pub mod compile;
@@ -12,6 +12,7 @@ pub mod date_filter;
 pub mod highlight;
 pub mod parse;
 pub mod ranking;
+pub mod suggest;
 
 use std::collections::HashSet;
 

@@ -493,3 +493,46 @@ fn accents_and_case_never_matter() {
         );
     }
 }
+
+/// Nothing found: a word the index lacks is named with the closest indexed words and their article
+/// counts; matches a date range leaves out are counted, with the index's first and last dates.
+#[test]
+fn nothing_found_says_why() {
+    let env = sample_env();
+    let nothing = |args: &[&str]| -> String {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        let out = env.run(&all);
+        assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
+        stderr(&out)
+    };
+    let err = nothing(&["Volker"]);
+    assert!(
+        err.contains(
+            "no passage matches Volker (hint: 'Volker' is not in the index: did you mean volcker \
+             (1 article)? or try Volker~)"
+        ),
+        "{err}"
+    );
+    let err = nothing(&["Volker", "Bazoum"]);
+    assert!(err.contains("'Volker' is not in the index"), "{err}");
+    assert!(!err.contains("'Bazoum'"), "{err}");
+    let err = nothing(&["xqzwv"]);
+    assert!(
+        err.contains("'xqzwv' is not in the index, nor any word close to it"),
+        "{err}"
+    );
+    let err = nothing(&["Volcker", "--since", "2023"]);
+    assert!(
+        err.contains(
+            "no passage matches Volcker from 2023-01-01 on (hint: 1 article matches outside these \
+             dates; the index holds 2022-03-15 to 2024-01-28)"
+        ),
+        "{err}"
+    );
+    // Words present, but never in one passage: the hint to match any word, as before.
+    let err = nothing(&["Volcker", "Senegal"]);
+    assert!(err.contains("try --match any"), "{err}");
+    // A missing word under NOT is no reason for finding nothing.
+    assert_eq!(env.search_json(&["niger -xqzwv"]).total_articles, 3);
+}
