@@ -131,6 +131,11 @@ pub enum Error {
         column: usize,
     },
 
+    /// Every word the query asks for is a very common word (`the`, `of`), which would match almost
+    /// every passage; quoted, they are searched.
+    #[error("the query holds only very common words ({})", .words.join(", "))]
+    OnlyCommonWords { words: Vec<String> },
+
     /// The query parsed but is outside the limits dateline accepts, or holds nothing to search.
     #[error("query rejected: {0}")]
     QueryLimit(String),

@@ -88,6 +88,18 @@ pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::
     Ok(dateline::index::Reader::open(&dir)?)
 }
 
+/// A note on stderr for each lower-case `or`, `and` or `not` between words: operators are upper case.
+pub fn note_lowercase_operators(query: &str) {
+    for op in dateline::search::parse::lowercase_operators(query) {
+        let advice = match op.to_lowercase().as_str() {
+            "or" => "write OR to match either word",
+            "and" => "words side by side must all match already",
+            _ => "write NOT word or -word to leave a word out",
+        };
+        eprintln!("dateline: note: lower-case '{op}' is not an operator ({advice})");
+    }
+}
+
 /// Tells on stderr that the index holds nothing (rather than that nothing matches).
 pub fn say_index_is_empty(reader: &dateline::index::Reader) {
     let dir = reader.handle.path.display();
@@ -158,6 +170,10 @@ pub fn describe(err: &anyhow::Error) -> String {
             "close quotes and parentheses; OR, AND and NOT need words on both sides".to_string()
         }
         Error::QueryLimit(_) => "search for words or \"quoted phrases\"".to_string(),
+        Error::OnlyCommonWords { words } => format!(
+            "they are in almost every passage; quote them to search them anyway: '\"{}\"'",
+            words.join(" ")
+        ),
         Error::LeadingWildcard { stem, .. } => {
             format!("search {stem}, or {stem}* for the words that start with it")
         }

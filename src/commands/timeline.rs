@@ -25,6 +25,9 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
+    for query in &args.queries {
+        super::note_lowercase_operators(query);
+    }
     let reader = open_reader(&args.location)?;
     let request = TimelineRequest {
         queries: args.queries.clone(),

@@ -10,7 +10,7 @@ use tantivy::query::{
     RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{Language, RawTokenizer, StopWordFilter, TextAnalyzer};
 use tantivy::Term;
 
 use super::highlight::HighlightTerms;
@@ -70,7 +70,44 @@ struct Compiler<'a> {
     options: QueryOptions,
     stem: TextAnalyzer,
     exact: TextAnalyzer,
+    /// Drops the very common English words (Lucene's list: the, of, and, ...).
+    common: Option<TextAnalyzer>,
     highlight: HighlightTerms,
+}
+
+impl Compiler<'_> {
+    /// Whether `w`, unquoted, is a very common word: with every word required it would be required
+    /// in almost every passage for nothing, so it only adds to the score.
+    fn is_common(&mut self, w: &str) -> bool {
+        let exact = analyze(&mut self.exact, w);
+        match (exact.as_slice(), self.common.as_mut()) {
+            ([(_, word)], Some(common)) => common.token_stream(word).next().is_none(),
+            _ => false,
+        }
+    }
+
+    /// The words every match must hold, when all of them are very common (nothing else asked for).
+    fn only_common(&mut self, node: &Node) -> Option<Vec<String>> {
+        let mut leaves = Vec::new();
+        positive_leaves(node, &mut leaves);
+        let mut words = Vec::new();
+        for leaf in leaves {
+            match leaf {
+                Node::Word(w) if self.is_common(w) => words.push(w.clone()),
+                _ => return None,
+            }
+        }
+        (!words.is_empty()).then_some(words)
+    }
+}
+
+/// The words and phrases of a query that are not under NOT.
+fn positive_leaves<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
+    match node {
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| positive_leaves(n, out)),
+        Node::Not(_) => {}
+        leaf => out.push(leaf),
+    }
 }
 
 /// Score added to a passage holding a fuzzy word exactly, so that exact matches rank above every match
@@ -250,6 +287,10 @@ impl Compiler<'_> {
                 for item in items {
                     let (occur, node) = match item {
                         Node::Not(inner) => (Occur::MustNot, inner.as_ref()),
+                        // `the`, `of`: scored where present, never required (quoted, they are).
+                        Node::Word(w) if join == Occur::Must && self.is_common(w) => {
+                            (Occur::Should, item)
+                        }
                         other => (join, other),
                     };
                     let sub_polarity = if occur == Occur::MustNot {
@@ -326,8 +367,16 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
         options,
         stem: stem_analyzer(),
         exact: exact_analyzer(),
+        common: StopWordFilter::new(Language::English).map(|filter| {
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(filter)
+                .build()
+        }),
         highlight: HighlightTerms::default(),
     };
+    if let Some(words) = compiler.only_common(&node) {
+        return Err(Error::OnlyCommonWords { words });
+    }
     let compiled = compiler
         .compile(&node, Polarity::Positive)
         .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;

@@ -357,6 +357,41 @@ pub fn parse(query: &str) -> Result<Node> {
     Ok(node)
 }
 
+/// Lower-case `or`, `and` and `not` standing between two words (`coffee or brazil`): operators are
+/// upper case, so these are searched as words, which is seldom what was meant. Each is listed once.
+pub fn lowercase_operators(query: &str) -> Vec<String> {
+    let Ok(toks) = lex(query) else {
+        return Vec::new();
+    };
+    let ends_operand = |t: &Tok| {
+        matches!(
+            t,
+            Tok::Word(_) | Tok::Phrase(..) | Tok::Fuzzy(..) | Tok::Prefix(_) | Tok::RParen
+        )
+    };
+    let starts_operand = |t: &Tok| {
+        matches!(
+            t,
+            Tok::Word(_)
+                | Tok::Phrase(..)
+                | Tok::Fuzzy(..)
+                | Tok::Prefix(_)
+                | Tok::LParen
+                | Tok::Not
+        )
+    };
+    let mut found: Vec<String> = Vec::new();
+    for w in toks.windows(3) {
+        if let (before, Tok::Word(op), after) = (&w[0].0, &w[1].0, &w[2].0) {
+            let is_operator = ["or", "and", "not"].contains(&op.to_lowercase().as_str());
+            if is_operator && ends_operand(before) && starts_operand(after) && !found.contains(op) {
+                found.push(op.clone());
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +463,19 @@ mod tests {
             Err(Error::QuerySyntax { column, .. }) => Some(column),
             _ => None,
         }
+    }
+
+    #[test]
+    fn lowercase_operators_between_words_are_found() {
+        assert_eq!(lowercase_operators("coffee or brazil"), vec!["or"]);
+        assert_eq!(
+            lowercase_operators("a and b not c and d"),
+            vec!["and", "not"]
+        );
+        assert_eq!(lowercase_operators("(a OR b) or \"c d\""), vec!["or"]);
+        assert!(lowercase_operators("or coffee").is_empty());
+        assert!(lowercase_operators("coffee OR brazil").is_empty());
+        assert!(lowercase_operators("\"coffee or brazil\"").is_empty());
     }
 
     #[test]

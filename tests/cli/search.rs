@@ -536,3 +536,51 @@ fn nothing_found_says_why() {
     // A missing word under NOT is no reason for finding nothing.
     assert_eq!(env.search_json(&["niger -xqzwv"]).total_articles, 3);
 }
+
+/// Very common words are not required unless quoted; a query of only such words is refused; lower-case
+/// or/and/not between words get a note saying they are no operators.
+#[test]
+fn common_words_and_lowercase_operators() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "date 2023-01-01 Coffee exports from Brazil rose.\n",
+    );
+    env.write("b.txt", "date 2023-01-02 Coffee prices fell in the port.\n");
+    env.write("c.txt", "date 2023-01-03 The port of Santos was closed.\n");
+    env.index_corpus();
+    let ids = |args: &[&str]| articles(&env.search_json(args).hits);
+
+    // `or` is a common word: optional, so coffee and brazil are both required.
+    assert_eq!(ids(&["coffee or brazil", "--all"]), vec!["a.txt"]);
+    assert_eq!(ids(&["coffee OR brazil", "--all"]), vec!["a.txt", "b.txt"]);
+    // `the` does not have to be in the passage, but quoted it does.
+    assert_eq!(ids(&["the coffee", "--all"]), vec!["a.txt", "b.txt"]);
+    assert_eq!(ids(&["\"the\" coffee", "--all"]), vec!["b.txt"]);
+
+    let out = env.run(&["search", "coffee or brazil"]);
+    assert_eq!(code(&out), 0);
+    let err = stderr(&out);
+    assert_eq!(
+        err.trim_end(),
+        "dateline: note: lower-case 'or' is not an operator (write OR to match either word)"
+    );
+    let out = env.run(&["search", "coffee OR brazil"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let out = env.run(&["timeline", "coffee and brazil", "--format", "csv"]);
+    assert!(
+        stderr(&out).contains("lower-case 'and' is not an operator"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = env.run(&["search", "the of"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("the query holds only very common words (the, of)")
+            && err.contains("hint: they are in almost every passage; quote them"),
+        "{err}"
+    );
+    assert_eq!(ids(&["\"the port\"", "--all"]), vec!["b.txt", "c.txt"]);
+}
