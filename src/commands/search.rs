@@ -68,7 +68,13 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     };
     let color = resolve_color(args.color, to_terminal);
     let mut printer: Box<dyn SearchPrinter> = match format {
-        SearchFormat::Text => Box::new(HumanPrinter::new(out, color)),
+        SearchFormat::Text => {
+            let printer = HumanPrinter::new(out, color);
+            match terminal_width(to_terminal) {
+                Some(width) => Box::new(printer.with_width(width)),
+                None => Box::new(printer),
+            }
+        }
         SearchFormat::Json => Box::new(JsonPrinter::new(out)),
         SearchFormat::Jsonl => Box::new(JsonlPrinter::new(out)),
         SearchFormat::Csv => Box::new(CsvPrinter::new(out, b',')),
@@ -180,4 +186,14 @@ fn describe_missing(m: &MissingWord) -> String {
         ));
     }
     out
+}
+
+/// The terminal's width when writing to one (snippets are wrapped to it), else none.
+fn terminal_width(to_terminal: bool) -> Option<usize> {
+    if !to_terminal {
+        return None;
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols))
 }

@@ -1,5 +1,6 @@
-//! The human printer: one block per hit, date, article id and passage on the first line, the snippet
-//! below with matches coloured on a terminal, and a closing line with the totals.
+//! The human printer: one block per hit, date, article id and passage on the first line, the headline
+//! when the hit is not the article's first passage, the snippet below with matches coloured on a
+//! terminal (and wrapped at its width, between words), and a closing line with the totals.
 
 use std::io::{self, Write};
 
@@ -12,16 +13,28 @@ use crate::search::Hit;
 pub struct HumanPrinter<W: Write> {
     out: W,
     color: Color,
+    /// Columns to wrap snippets at (a terminal's width); `None` writes each snippet on one line.
+    width: Option<usize>,
     printed: usize,
 }
+
+/// Snippets are indented by this many columns.
+const INDENT: usize = 2;
 
 impl<W: Write> HumanPrinter<W> {
     pub fn new(out: W, color: Color) -> Self {
         HumanPrinter {
             out,
             color,
+            width: None,
             printed: 0,
         }
+    }
+
+    /// Wraps snippets between words to fit `width` columns (at least 20).
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = Some(width.max(20));
+        self
     }
 
     fn paint(&self, on: &str, s: &str) -> String {
@@ -49,16 +62,39 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
             self.paint(DIM_ON, &format!("¶{}  score {:.2}", hit.passage, hit.score)),
         );
         writeln!(self.out, "{header}")?;
-        let mut line = String::from("  ");
-        for (piece, matched) in split_highlights(&hit.snippet, &hit.highlights) {
-            let clean = sanitize_for_terminal(piece);
-            if matched {
-                line.push_str(&self.paint(MATCH_ON, &clean));
-            } else {
-                line.push_str(&clean);
-            }
+        if hit.passage > 1 && !hit.headline.is_empty() {
+            // A later passage says little about its story alone: its headline places it.
+            let headline = sanitize_for_terminal(&hit.headline);
+            let headline = match self.width {
+                Some(w) => cut(&headline, w.saturating_sub(INDENT + 2)),
+                None => headline,
+            };
+            writeln!(
+                self.out,
+                "  {}",
+                self.paint(DIM_ON, &format!("— {headline}"))
+            )?;
         }
-        writeln!(self.out, "{line}")
+        let pieces: Vec<(String, bool)> = split_highlights(&hit.snippet, &hit.highlights)
+            .into_iter()
+            .map(|(piece, matched)| (sanitize_for_terminal(piece), matched))
+            .collect();
+        let lines = match self.width {
+            Some(w) => wrap(&pieces, w.saturating_sub(INDENT)),
+            None => vec![pieces],
+        };
+        for line in lines {
+            let mut text = " ".repeat(INDENT);
+            for (piece, matched) in line {
+                if matched {
+                    text.push_str(&self.paint(MATCH_ON, &piece));
+                } else {
+                    text.push_str(&piece);
+                }
+            }
+            writeln!(self.out, "{}", text.trim_end())?;
+        }
+        Ok(())
     }
 
     fn finish(&mut self, s: &SearchSummary) -> io::Result<()> {
@@ -82,5 +118,117 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
         writeln!(self.out)?;
         writeln!(self.out, "{}", self.paint(DIM_ON, &line))?;
         self.out.flush()
+    }
+}
+
+/// `text` cut to `max` characters at a word, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max.saturating_sub(1)).collect();
+    let head = match head.rfind(' ') {
+        Some(i) if i > max / 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", head.trim_end())
+}
+
+/// Splits runs of (text, is a match) into lines of at most `width` characters, breaking at spaces
+/// (a word longer than a line stands on a line of its own). The runs of each line keep their marks.
+fn wrap(pieces: &[(String, bool)], width: usize) -> Vec<Vec<(String, bool)>> {
+    // Words with the marked state of each of their characters' runs.
+    let mut words: Vec<Vec<(String, bool)>> = vec![Vec::new()];
+    for (piece, matched) in pieces {
+        for (i, part) in piece.split(' ').enumerate() {
+            if i > 0 {
+                words.push(Vec::new());
+            }
+            if !part.is_empty() {
+                if let Some(word) = words.last_mut() {
+                    word.push((part.to_string(), *matched));
+                }
+            }
+        }
+    }
+    let mut lines: Vec<Vec<(String, bool)>> = Vec::new();
+    let mut line: Vec<(String, bool)> = Vec::new();
+    let mut len = 0;
+    for word in words.into_iter().filter(|w| !w.is_empty()) {
+        let word_len: usize = word.iter().map(|(p, _)| p.chars().count()).sum();
+        if len > 0 && len + 1 + word_len > width {
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if len > 0 {
+            line.push((" ".to_string(), false));
+            len += 1;
+        }
+        line.extend(word);
+        len += word_len;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(line: &[(String, bool)]) -> String {
+        line.iter().map(|(p, _)| p.as_str()).collect()
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_and_keeps_marks() {
+        let pieces = vec![
+            ("The general who led a ".to_string(), false),
+            ("coup".to_string(), true),
+            (
+                " in Niger spoke on television yesterday.".to_string(),
+                false,
+            ),
+        ];
+        let lines = wrap(&pieces, 20);
+        let texts: Vec<String> = lines.iter().map(|l| plain(l)).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "The general who led",
+                "a coup in Niger",
+                "spoke on television",
+                "yesterday."
+            ]
+        );
+        assert!(texts.iter().all(|t| t.chars().count() <= 20));
+        assert!(lines[1].contains(&("coup".to_string(), true)));
+        // Nothing lost: the words come back in order.
+        let all: Vec<String> = texts.join(" ").split(' ').map(String::from).collect();
+        let original: Vec<String> = pieces
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect::<String>()
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert_eq!(all, original);
+        // A word longer than the line stands alone.
+        let long = vec![("a ".to_string() + &"x".repeat(30) + " b", false)];
+        let texts: Vec<String> = wrap(&long, 10).iter().map(|l| plain(l)).collect();
+        assert_eq!(
+            texts,
+            vec!["a".to_string(), "x".repeat(30), "b".to_string()]
+        );
+    }
+
+    #[test]
+    fn long_headlines_are_cut_at_a_word() {
+        assert_eq!(cut("Short one", 20), "Short one");
+        assert_eq!(
+            cut("Oil prices rose sharply on Monday", 20),
+            "Oil prices rose…"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! `dateline search`: query language, exact vs stemmed matching, dates, grouping, ordering.
 
-use crate::util::{articles, code, marked, sample, stderr, Env};
+use crate::util::{articles, code, marked, sample, stderr, stdout, Env};
 
 fn sample_env() -> Env {
     let env = Env::new();
@@ -583,4 +583,27 @@ fn common_words_and_lowercase_operators() {
         "{err}"
     );
     assert_eq!(ids(&["\"the port\"", "--all"]), vec!["b.txt", "c.txt"]);
+}
+
+/// In text output a hit from a later passage carries its article's headline; a first passage does not
+/// repeat it. Piped output is not wrapped.
+#[test]
+fn text_hits_from_later_passages_carry_the_headline() {
+    let env = sample_env();
+    let out = env.run(&["search", "Bazoum"]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("2023/07/niger.txt  ¶2"), "{text}");
+    assert_eq!(
+        lines[1],
+        "  — The general who led a coup in Niger’s capital spoke on television."
+    );
+    assert!(
+        lines[2].starts_with("  Elections were promised by the junta."),
+        "{text}"
+    );
+    let out = env.run(&["search", "television"]);
+    let text = stdout(&out);
+    assert!(text.contains("¶1"), "{text}");
+    assert!(!text.contains('—'), "{text}");
 }
