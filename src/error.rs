@@ -159,6 +159,10 @@ pub enum Error {
         suggestions: Vec<String>,
     },
 
+    /// The run was stopped on request (Ctrl-C) before its commit; the last commit stands.
+    #[error("interrupted: nothing of this run was committed; the index is at its last commit")]
+    Interrupted,
+
     /// An I/O error on the index directory.
     #[error("{op} '{}': {source}", .path.display())]
     Io {

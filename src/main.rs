@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("dateline: {}", commands::describe(&err));
-            ExitCode::from(2)
+            ExitCode::from(commands::exit_status(&err))
         }
     }
 }

@@ -3,6 +3,8 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use dateline::index::{index_corpus, IndexEvent, IndexReport, IndexRequest};
@@ -89,6 +91,12 @@ pub fn build(
     } else {
         ProgressBar::hidden()
     };
+    let stop = stop_on_ctrl_c();
+    stop.store(false, Ordering::Relaxed);
+    let request = &IndexRequest {
+        cancel: Some(stop.clone()),
+        ..request.clone()
+    };
     let (mut files_done, mut files_total) = (0u64, 0u64);
     let result = index_corpus(dir, request, |event| match event {
         IndexEvent::Planned { files, bytes } => {
@@ -114,8 +122,39 @@ pub fn build(
             bar.suspend(|| eprintln!("dateline: warning: {message}"));
         }
     });
+    INDEXING.store(false, Ordering::Relaxed);
     bar.finish_and_clear();
+    if show_progress && matches!(result, Err(dateline::Error::Interrupted)) {
+        // indicatif leaves the cursor at the right edge of the bar's line, so the terminal's echo of
+        // ^C wraps to the next line, and the bar clears that line instead of its own: clear both.
+        eprint!("\r\x1b[2K\x1b[1A\x1b[2K");
+    }
     Ok(result?)
+}
+
+/// Whether an index run is under way (Ctrl-C then stops it rather than the process).
+static INDEXING: AtomicBool = AtomicBool::new(false);
+
+/// The flag Ctrl-C sets during an index run: no further file is read, nothing of the run is committed,
+/// and the error says the index is at its last commit (after the bar is cleared). Outside a run (a
+/// search after the default index was built) Ctrl-C ends the process as it would without a handler.
+fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    let stop = STOP.get_or_init(|| {
+        let stop = Arc::new(AtomicBool::new(false));
+        let on_signal = stop.clone();
+        // Without a handler (it fails only when one is set already), Ctrl-C ends the run as before.
+        let _ = ctrlc::set_handler(move || {
+            if INDEXING.load(Ordering::Relaxed) {
+                on_signal.store(true, Ordering::Relaxed);
+            } else {
+                std::process::exit(130);
+            }
+        });
+        stop
+    });
+    INDEXING.store(true, Ordering::Relaxed);
+    stop.clone()
 }
 
 pub fn summary(r: &IndexReport) -> String {

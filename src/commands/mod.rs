@@ -125,6 +125,15 @@ pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
 }
 
+/// The exit status of a failed command: 130 for a run stopped by Ctrl-C (as shells report SIGINT), 2
+/// otherwise.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<Error>() {
+        Some(Error::Interrupted) => 130,
+        _ => 2,
+    }
+}
+
 /// Whether the error is a write to a closed pipe (`dateline search x | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
@@ -218,7 +227,7 @@ pub fn describe(err: &anyhow::Error) -> String {
              builds it again"
                 .to_string()
         }
-        Error::Io { .. } | Error::Metadata(_) => return message,
+        Error::Io { .. } | Error::Metadata(_) | Error::Interrupted => return message,
         Error::Chart { .. } => {
             "check that the path exists and is writable".to_string()
         }

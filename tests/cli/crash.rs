@@ -409,7 +409,7 @@ fn a_second_writer_is_refused_while_a_run_is_going_on() {
     let corpus = Corpus::new(env.corpus(), 7, 1200);
     let root = corpus.dir.clone();
     let first = index_command(&env, &root, &[]).spawn().expect("spawn");
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(200));
     let second = index_command(&env, &root, &[]).spawn().expect("spawn");
     let outs = [first, second].map(|c| c.wait_with_output().expect("wait"));
     let locked: Vec<_> = outs.iter().filter(|o| code(o) == 2).collect();
@@ -556,4 +556,57 @@ fn an_index_path_that_cannot_be_written_is_a_clear_error() {
         err.contains("file/idx") && err.contains("Not a directory"),
         "{err}"
     );
+}
+
+/// SIGINT (Ctrl-C) during a run: the run stops, nothing of it is committed, one line says so, exit 130;
+/// the index is whole at its last commit and a re-run completes.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_commits_nothing_and_says_so() {
+    let env = Env::new();
+    for i in 0..3 {
+        env.write(
+            &format!("first/{i}.txt"),
+            format!("date 2023-01-01 Zinc {i}.\n"),
+        );
+    }
+    let corpus = env.corpus();
+    run_to_end(&env, &corpus, &[]);
+    for i in 0..20000 {
+        env.write(
+            &format!("more/{}/{i}.txt", i % 100),
+            format!("date 2023-02-01 Copper report {i}.\n\nMore copper.\n"),
+        );
+    }
+    // A signal that arrives before the handler is set ends the process the default way: then try
+    // again a little later into the run.
+    let mut interrupted = None;
+    for delay in [200, 400, 800] {
+        let mut child = index_command(&env, &corpus, &[]).spawn().expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay));
+        assert!(
+            matches!(child.try_wait(), Ok(None)),
+            "the run ended before it could be interrupted"
+        );
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -INT");
+        let out = child.wait_with_output().expect("wait");
+        if out.status.code().is_some() {
+            interrupted = Some(out);
+            break;
+        }
+    }
+    let out = interrupted.expect("the run never reached its Ctrl-C handler");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "dateline: interrupted: nothing of this run was committed; the index is at its last commit"
+    );
+    assert_eq!(env.info()["articles"], 3);
+    assert_eq!(code(&env.run(&["verify"])), 0);
+    run_to_end(&env, &corpus, &[]);
+    assert_eq!(env.info()["articles"], 20003);
 }

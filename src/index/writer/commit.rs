@@ -52,6 +52,13 @@ pub(super) fn abandon(mut writer: IndexWriter, dir: &Path, failure: TantivyError
     write_error(cause, dir)
 }
 
+/// Drops what a run wrote without committing it (the run was stopped), and gives the space back.
+pub(super) fn roll_back(mut writer: IndexWriter) {
+    if writer.rollback().is_ok() {
+        let _ = writer.garbage_collect_files().wait();
+    }
+}
+
 /// After the commit: lets merges finish so the next run starts from a compact index, then drops files
 /// no commit uses. The commit stands whatever happens here: a failed merge leaves more segments, not
 /// less data.

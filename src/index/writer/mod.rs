@@ -15,6 +15,8 @@ mod plan;
 mod run;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, Term};
@@ -49,6 +51,9 @@ pub struct IndexRequest {
     /// Memory budget of each writer thread in bytes (tantivy needs at least 15 MB); a full buffer is
     /// written out as a segment.
     pub memory_per_thread: usize,
+    /// Set (from another thread, e.g. a signal handler) to stop the run: no further file is read, and
+    /// nothing of the run is committed ([`Error::Interrupted`]).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl IndexRequest {
@@ -60,7 +65,14 @@ impl IndexRequest {
             threads,
             keep_missing: false,
             memory_per_thread: WRITER_MEMORY_PER_THREAD,
+            cancel: None,
         }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 }
 
@@ -232,6 +244,7 @@ pub fn index_corpus(
         previous: &previous,
         kind,
         threads,
+        cancel: request.cancel.clone(),
     };
     let failure = run::run(
         &target,
@@ -242,6 +255,10 @@ pub fn index_corpus(
     );
     if let Some(e) = failure {
         return Err(commit::abandon(writer, dir, e));
+    }
+    if request.cancelled() {
+        commit::roll_back(writer);
+        return Err(Error::Interrupted);
     }
     on_event(IndexEvent::Committing);
     commit::commit(&mut writer, dir, meta, &next)?;
@@ -305,6 +322,50 @@ mod tests {
 
     fn request(root: &Path) -> IndexRequest {
         IndexRequest::new(vec![root.to_path_buf()], 1)
+    }
+
+    #[test]
+    fn a_cancelled_run_commits_nothing() {
+        let corpus = tempfile::tempdir().expect("tmp");
+        std::fs::write(corpus.path().join("a.txt"), "date 2023-01-01 Zinc.").expect("write");
+        let dir = tempfile::tempdir().expect("tmp");
+        let first = index_corpus(dir.path(), &request(corpus.path()), |_| {});
+        assert_eq!(first.map(|r| r.articles).ok(), Some(1));
+        for i in 0..200 {
+            std::fs::write(
+                corpus.path().join(format!("b{i}.txt")),
+                "date 2023-01-02 Lead.",
+            )
+            .expect("write");
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = cancel.clone();
+        let request = IndexRequest {
+            cancel: Some(cancel),
+            ..request(corpus.path())
+        };
+        let mut done = 0;
+        let run = index_corpus(dir.path(), &request, |event| {
+            if let IndexEvent::FileDone { .. } = event {
+                done += 1;
+                if done == 10 {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        });
+        assert!(matches!(run, Err(Error::Interrupted)), "{run:?}");
+        assert!(done < 200, "{done} files read after the stop");
+        let handle = DatelineIndex::open(dir.path()).expect("open");
+        assert_eq!(
+            handle.index.reader().expect("reader").searcher().num_docs(),
+            1
+        );
+        let again = index_corpus(
+            dir.path(),
+            &IndexRequest::new(vec![corpus.path().to_path_buf()], 1),
+            |_| {},
+        );
+        assert_eq!(again.map(|r| r.added).ok(), Some(200));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! gather the outcomes on the calling thread, which updates the report and the next file state.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyError, Term};
@@ -51,6 +52,16 @@ pub(super) struct Target<'a> {
     pub kind: RunKind,
     /// Parser threads.
     pub threads: usize,
+    /// When set, no further file is read (see `IndexRequest::cancel`).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Target<'_> {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    }
 }
 
 /// What the parser threads share.
@@ -84,7 +95,8 @@ pub(super) fn run(
             let shared = &shared;
             scope.spawn(move || {
                 for file in job_rx {
-                    if out_tx.send(process_file(file, shared)).is_err() {
+                    if shared.target.cancelled() || out_tx.send(process_file(file, shared)).is_err()
+                    {
                         break;
                     }
                 }
@@ -94,7 +106,7 @@ pub(super) fn run(
         drop(job_rx);
         let feeder = scope.spawn(move || {
             for f in files {
-                if job_tx.send(f).is_err() {
+                if target.cancelled() || job_tx.send(f).is_err() {
                     break;
                 }
             }
