@@ -122,6 +122,9 @@ pub struct Bucket {
     pub label: String,
     pub articles: u64,
     pub passages: u64,
+    /// The bucket reaches outside the counted days (the date range, or the span of the matches): its
+    /// counts cover only part of it, so a low count there is no real drop.
+    pub partial: bool,
 }
 
 /// The counts of one query.
@@ -185,7 +188,7 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         .queries
         .iter()
         .zip(per_query)
-        .map(|(q, counts)| make_series(q, by, &starts, &counts))
+        .map(|(q, counts)| make_series(q, by, &starts, first.zip(last), &counts))
         .collect();
     Ok(Timeline {
         by,
@@ -207,7 +210,13 @@ fn bucket_starts(by: Bucketing, first: Date, last: Date) -> Vec<Date> {
     out
 }
 
-fn make_series(query: &str, by: Bucketing, starts: &[Date], counts: &DayCounts) -> Series {
+fn make_series(
+    query: &str,
+    by: Bucketing,
+    starts: &[Date],
+    span: Option<(Date, Date)>,
+    counts: &DayCounts,
+) -> Series {
     let mut buckets: Vec<Bucket> = starts
         .iter()
         .map(|&start| {
@@ -221,6 +230,7 @@ fn make_series(query: &str, by: Bucketing, starts: &[Date], counts: &DayCounts) 
                 label: by.label(start),
                 articles: 0,
                 passages: 0,
+                partial: span.is_some_and(|(first, last)| start < first || end > last),
             }
         })
         .collect();

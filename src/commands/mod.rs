@@ -88,9 +88,18 @@ pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::
     Ok(dateline::index::Reader::open(&dir)?)
 }
 
-/// A note on stderr for each lower-case `or`, `and` or `not` between words: operators are upper case.
-pub fn note_lowercase_operators(query: &str) {
-    for op in dateline::search::parse::lowercase_operators(query) {
+/// A note on stderr for each lower-case `or`, `and` or `not` between words (once for all the queries):
+/// operators are upper case.
+pub fn note_lowercase_operators<'q>(queries: impl IntoIterator<Item = &'q str>) {
+    let mut seen: Vec<String> = Vec::new();
+    for query in queries {
+        for op in dateline::search::parse::lowercase_operators(query) {
+            if !seen.contains(&op) {
+                seen.push(op);
+            }
+        }
+    }
+    for op in seen {
         let advice = match op.to_lowercase().as_str() {
             "or" => "write OR to match either word",
             "and" => "words side by side must all match already",

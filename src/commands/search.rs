@@ -20,7 +20,7 @@ use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let format = output_format(&args);
     let query = args.query.join(" ");
-    super::note_lowercase_operators(&query);
+    super::note_lowercase_operators([query.as_str()]);
     let dates = args.dates.range()?;
     let reader = super::open_reader(&args.location)?;
     let request = SearchRequest {

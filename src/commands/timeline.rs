@@ -25,9 +25,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    for query in &args.queries {
-        super::note_lowercase_operators(query);
-    }
+    super::note_lowercase_operators(args.queries.iter().map(String::as_str));
     let reader = open_reader(&args.location)?;
     let request = TimelineRequest {
         queries: args.queries.clone(),

@@ -209,30 +209,54 @@ where
         .max()
         .unwrap_or(0)
         .max(1);
-    let queries: Vec<String> = t
-        .series
-        .iter()
-        .map(|s| match s.query.starts_with('"') {
-            true => s.query.clone(),
-            false => format!("“{}”", s.query),
-        })
-        .collect();
     let range = match span(t) {
         Some((a, b)) if a == b => format!(", {a}"),
         Some((a, b)) => format!(", {a} to {b}"),
         None => String::new(),
     };
-    let title = format!(
-        "Articles per {}: {}{range}",
+    // Queries as typed (quoted ones keep their quotes, nothing is added); when they do not fit even
+    // at a smaller size, the title names the span only and the legend names the queries.
+    let queries: Vec<&str> = t.series.iter().map(|s| s.query.as_str()).collect();
+    let full = format!(
+        "Articles per {}{range}: {}",
         t.by.name(),
         queries.join(" vs ")
     );
+    let short = format!("Articles per {}{range}", t.by.name());
+    let room = f64::from(PLOT_SIZE.0) - 60.0;
+    let fits = |text: &str, size: f64| {
+        root.estimate_text_size(text, &("sans-serif", size).into_text_style(&root))
+            .is_ok_and(|(w, _)| f64::from(w) <= room)
+    };
+    let (title, title_size) = [24.0, 20.0, 17.0]
+        .iter()
+        .find(|&&size| fits(&full, size))
+        .map(|&size| (full.clone(), size))
+        .unwrap_or((short, 24.0));
+    // The legend sits in the top-right corner: the y axis runs high enough that no line reaches it.
+    let legend_px = 22.0 * t.series.len() as f64 + 24.0;
+    let plot_px = f64::from(PLOT_SIZE.1) - 150.0;
+    let data_share = (1.0 - legend_px / plot_px - 0.04).clamp(0.3, 0.9);
+    let y_top = max as f64 / data_share;
+    let partial = t
+        .series
+        .first()
+        .map(|s| s.buckets.iter().map(|b| b.partial).collect::<Vec<bool>>())
+        .unwrap_or_default();
+    let x_desc = if partial.iter().any(|&p| p) {
+        format!(
+            "{} (hollow points: partial buckets, only some of their days counted)",
+            t.by.name()
+        )
+    } else {
+        t.by.name().to_string()
+    };
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 24))
+        .caption(title, ("sans-serif", title_size))
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(60)
-        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..(max as f64 * 1.1))?;
+        .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0f64..y_top)?;
     let label_of = |x: &f64| {
         let i = x.round();
         if (x - i).abs() > 1e-6 || i < 0.0 {
@@ -254,7 +278,7 @@ where
         })
         .light_line_style(RGBAColor(0, 0, 0, 0.0))
         .y_desc("articles")
-        .x_desc(t.by.name())
+        .x_desc(x_desc)
         .label_style(("sans-serif", 14))
         .draw()?;
     for (i, s) in t.series.iter().enumerate() {
@@ -271,9 +295,14 @@ where
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
             });
-        if points.len() <= 120 {
-            chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
-        }
+        let few = points.len() <= 120;
+        chart.draw_series(points.iter().enumerate().filter_map(|(x, &p)| {
+            match partial.get(x).copied().unwrap_or(false) {
+                true => Some(Circle::new(p, 5, color.stroke_width(2))),
+                false if few => Some(Circle::new(p, 3, color.filled())),
+                false => None,
+            }
+        }))?;
     }
     chart
         .configure_series_labels()

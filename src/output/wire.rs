@@ -199,6 +199,8 @@ pub struct BucketWire<'a> {
     pub label: &'a str,
     pub articles: u64,
     pub passages: u64,
+    /// The bucket reaches outside the counted days (its counts cover part of it).
+    pub partial: bool,
 }
 
 impl<'a> From<&'a Timeline> for TimelineWire<'a> {
@@ -219,6 +221,7 @@ impl<'a> From<&'a Timeline> for TimelineWire<'a> {
                             label: &b.label,
                             articles: b.articles,
                             passages: b.passages,
+                            partial: b.partial,
                         })
                         .collect(),
                     undated: s.undated_articles,

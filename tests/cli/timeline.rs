@@ -27,6 +27,7 @@ struct WireBucket {
     label: String,
     articles: u64,
     passages: u64,
+    partial: bool,
 }
 
 /// An article the test wrote: its date and paragraphs.
@@ -261,6 +262,25 @@ fn month_holds_the_31st_and_a_week_spans_the_new_year() {
         .collect();
     assert_eq!(labels, vec![("2020-W53", 2), ("2021-W01", 1)]);
     assert_eq!(week.series[0].buckets[0].end, "2021-01-03");
+    // Whole months are not partial; a week the range starts inside of is, and so is the last week,
+    // which the matches (the range's open end) stop inside of.
+    assert!(month.series[0].buckets.iter().all(|b| !b.partial));
+    let partial: Vec<bool> = week.series[0].buckets.iter().map(|b| b.partial).collect();
+    assert_eq!(partial, vec![false, true]);
+    let mid = timeline_json(
+        &env,
+        &[
+            "nickel",
+            "--by",
+            "week",
+            "--since",
+            "2020-12-30",
+            "--until",
+            "2021-01-10",
+        ],
+    );
+    let partial: Vec<bool> = mid.series[0].buckets.iter().map(|b| b.partial).collect();
+    assert_eq!(partial, vec![true, false]);
 }
 
 #[test]
@@ -365,12 +385,42 @@ fn plots_are_svg_with_every_series_or_png() {
         "{texts:?}"
     );
     assert!(texts.contains("articles"), "no y axis title: {texts:?}");
+    // The queries as typed, quotes only where typed.
     assert!(
         texts
             .iter()
-            .any(|t| t.starts_with("Articles per week: “zinc” vs \"copper\"")),
+            .any(|t| t.starts_with("Articles per week, ") && t.ends_with(": zinc vs \"copper\"")),
         "no title: {texts:?}"
     );
+    assert!(!text.contains('“'), "typographic quotes added");
+    // Long queries: the title names the span only, and the legend every query.
+    let long = [
+        "zinc OR zincs OR zinced OR zincing OR zincy",
+        "\"copper\" OR coppers OR coppered OR coppering",
+        "copper OR zinc OR copper OR zinc OR copper",
+        "zinc OR copper OR zinc OR copper OR zinc OR copper",
+    ];
+    let mut args = vec!["timeline", "--plot", svg.to_str().expect("utf-8")];
+    args.extend(long);
+    let out = env.run(&args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read_to_string(&svg).expect("svg written");
+    let doc = roxmltree::Document::parse(&text).expect("the SVG is XML");
+    let texts: BTreeSet<String> = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect();
+    let title = texts
+        .iter()
+        .find(|t| t.starts_with("Articles per "))
+        .cloned()
+        .unwrap_or_default();
+    assert!(!title.contains("vs"), "{title}");
+    for q in long {
+        assert!(texts.contains(q), "{q} not in the legend: {texts:?}");
+    }
     let png = env.path().join("chart.png");
     let out = env.run(&["timeline", "zinc", "--plot", png.to_str().expect("utf-8")]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
