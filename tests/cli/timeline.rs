@@ -357,6 +357,20 @@ fn default_bucketing_csv_text_and_exit_status() {
     assert!(stderr(&out).contains(".svg or .png"), "{}", stderr(&out));
 }
 
+/// An SVG file's source and its text nodes (trimmed); panics unless it is an SVG document.
+fn svg_texts(path: &std::path::Path) -> (String, BTreeSet<String>) {
+    let text = std::fs::read_to_string(path).expect("svg written");
+    let doc = roxmltree::Document::parse(&text).expect("the SVG is XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let texts = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .collect();
+    (text, texts)
+}
+
 #[test]
 fn plots_are_svg_with_every_series_or_png() {
     let env = Env::new();
@@ -371,15 +385,7 @@ fn plots_are_svg_with_every_series_or_png() {
         svg.to_str().expect("utf-8"),
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let text = std::fs::read_to_string(&svg).expect("svg written");
-    let doc = roxmltree::Document::parse(&text).expect("the SVG is XML");
-    assert_eq!(doc.root_element().tag_name().name(), "svg");
-    let texts: BTreeSet<String> = doc
-        .descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .map(|t| t.trim().to_string())
-        .collect();
+    let (text, texts) = svg_texts(&svg);
     assert!(
         texts.contains("zinc") && texts.contains("\"copper\""),
         "{texts:?}"
@@ -404,14 +410,7 @@ fn plots_are_svg_with_every_series_or_png() {
     args.extend(long);
     let out = env.run(&args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let text = std::fs::read_to_string(&svg).expect("svg written");
-    let doc = roxmltree::Document::parse(&text).expect("the SVG is XML");
-    let texts: BTreeSet<String> = doc
-        .descendants()
-        .filter(|n| n.is_text())
-        .filter_map(|n| n.text())
-        .map(|t| t.trim().to_string())
-        .collect();
+    let (_, texts) = svg_texts(&svg);
     let title = texts
         .iter()
         .find(|t| t.starts_with("Articles per "))
