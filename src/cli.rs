@@ -1,8 +1,9 @@
 //! The command line, as clap derive types only: what the user typed, before any interpretation.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -113,7 +114,7 @@ Query language:
   Tiani~                Tiani, or words one edit away (two for words of 8+ letters): Tchiani
   Abdourahmane~2        within two edits; exact matches rank first
   Tchian*               words starting with Tchian
-  -- '-coup niger'      a query starting with '-' goes after --
+  '-coup niger'         a query may start with '-' (-n, -f, -o stay flags)
 
 Dates: --since/--until/--on take YYYY, YYYY-MM or YYYY-MM-DD; --until 2023-07 includes July 31.")]
 pub struct SearchArgs {
@@ -306,10 +307,94 @@ pub enum ColorArg {
     Never,
 }
 
+/// The command line with query words that start with `-` made positional, so that `search '-Mali
+/// niger'` and `search -Mali niger` are queries, not unknown flags. After `search` or `timeline` (and
+/// before a `--`), an argument is such a word when it starts with one `-` and either holds white space
+/// or does not start like a short flag of that command (`-n 5` stays a flag). The word gets a leading
+/// space, which clap takes as a value and the query parser skips.
+pub fn queries_may_start_with_a_dash(args: Vec<OsString>) -> Vec<OsString> {
+    let command = Cli::command();
+    let mut out = Vec::with_capacity(args.len());
+    let mut shorts: Option<Vec<char>> = None;
+    let mut rest_is_positional = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.to_str().map(str::to_string);
+        match (&shorts, text) {
+            (None, Some(name)) if i > 0 => {
+                if let Some(sub) = command.get_subcommands().find(|s| {
+                    s.get_name() == name && matches!(name.as_str(), "search" | "timeline")
+                }) {
+                    shorts = Some(
+                        sub.get_arguments()
+                            .filter_map(|a| a.get_short())
+                            .chain(['h'])
+                            .collect(),
+                    );
+                }
+                out.push(arg);
+            }
+            (Some(known), Some(text)) if !rest_is_positional => {
+                if text == "--" {
+                    rest_is_positional = true;
+                    out.push(arg);
+                    continue;
+                }
+                let mut chars = text.chars();
+                let is_query_word = chars.next() == Some('-')
+                    && chars
+                        .next()
+                        .is_some_and(|c| c != '-' && !known.contains(&c))
+                    || (text.starts_with('-')
+                        && !text.starts_with("--")
+                        && text.contains(char::is_whitespace));
+                if is_query_word {
+                    out.push(OsString::from(format!(" {text}")));
+                } else {
+                    out.push(arg);
+                }
+            }
+            _ => out.push(arg),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        let args = args.iter().map(OsString::from).collect();
+        queries_may_start_with_a_dash(args)
+            .into_iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn query_words_may_start_with_a_dash() {
+        assert_eq!(
+            rewrite(&["dateline", "search", "-Mali niger", "-n", "3"]),
+            vec!["dateline", "search", " -Mali niger", "-n", "3"]
+        );
+        assert_eq!(
+            rewrite(&["dateline", "search", "niger", "-Mali", "--format", "json", "-f", "csv"]),
+            vec!["dateline", "search", "niger", " -Mali", "--format", "json", "-f", "csv"]
+        );
+        assert_eq!(
+            rewrite(&["dateline", "timeline", "-Mali niger", "-h"]),
+            vec!["dateline", "timeline", " -Mali niger", "-h"]
+        );
+        // Short flags, long flags, `--` and other commands are left alone.
+        assert_eq!(
+            rewrite(&["dateline", "search", "-n5", "x", "--", "-y"]),
+            vec!["dateline", "search", "-n5", "x", "--", "-y"]
+        );
+        assert_eq!(
+            rewrite(&["dateline", "index", "-Q", "-q"]),
+            vec!["dateline", "index", "-Q", "-q"]
+        );
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

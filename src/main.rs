@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let args = cli::queries_may_start_with_a_dash(std::env::args_os().collect());
+    let cli = cli::Cli::parse_from(args);
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) if commands::is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -19,7 +19,13 @@ use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let format = output_format(&args);
-    let query = args.query.join(" ");
+    // Trimmed: a word starting with `-` arrives with a leading space (see `cli`).
+    let query = args
+        .query
+        .iter()
+        .map(|q| q.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
     super::note_lowercase_operators([query.as_str()]);
     let dates = args.dates.range()?;
     let reader = super::open_reader(&args.location)?;

@@ -25,10 +25,12 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    super::note_lowercase_operators(args.queries.iter().map(String::as_str));
+    // Trimmed: a query starting with `-` arrives with a leading space (see `cli`).
+    let queries: Vec<String> = args.queries.iter().map(|q| q.trim().to_string()).collect();
+    super::note_lowercase_operators(queries.iter().map(String::as_str));
     let reader = open_reader(&args.location)?;
     let request = TimelineRequest {
-        queries: args.queries.clone(),
+        queries,
         dates,
         by: args.by.map(|b| match b {
             ByArg::Day => Bucketing::Day,

@@ -607,3 +607,22 @@ fn text_hits_from_later_passages_carry_the_headline() {
     assert!(text.contains("¶1"), "{text}");
     assert!(!text.contains('—'), "{text}");
 }
+
+/// A query that starts with `-` needs no `--`; the command's short flags stay flags.
+#[test]
+fn a_query_may_start_with_an_exclusion() {
+    let env = sample_env();
+    let expected = articles(&env.search_json(&["niger -mali", "--all"]).hits);
+    assert_eq!(expected, vec!["2023/07/niger.txt", "notes/undated.txt"]);
+    assert_eq!(
+        articles(&env.search_json(&["-mali niger", "--all"]).hits),
+        expected
+    );
+    assert_eq!(
+        articles(&env.search_json(&["-mali", "niger", "--all"]).hits),
+        expected
+    );
+    let out = env.run(&["search", "-Mali niger", "-n", "1", "-f", "jsonl"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 1);
+}
