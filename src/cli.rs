@@ -313,49 +313,54 @@ pub enum ColorArg {
 /// or does not start like a short flag of that command (`-n 5` stays a flag). The word gets a leading
 /// space, which clap takes as a value and the query parser skips.
 pub fn queries_may_start_with_a_dash(args: Vec<OsString>) -> Vec<OsString> {
-    let command = Cli::command();
-    let mut out = Vec::with_capacity(args.len());
+    let mut args = args.into_iter();
+    let mut out: Vec<OsString> = args.next().into_iter().collect();
+    // The subcommand is the first argument that is not a flag (`dateline --help` has none).
     let mut shorts: Option<Vec<char>> = None;
-    let mut rest_is_positional = false;
-    for (i, arg) in args.into_iter().enumerate() {
-        let text = arg.to_str().map(str::to_string);
-        match (&shorts, text) {
-            (None, Some(name)) if i > 0 => {
-                if let Some(sub) = command.get_subcommands().find(|s| {
-                    s.get_name() == name && matches!(name.as_str(), "search" | "timeline")
-                }) {
-                    shorts = Some(
-                        sub.get_arguments()
-                            .filter_map(|a| a.get_short())
-                            .chain(['h'])
-                            .collect(),
-                    );
-                }
-                out.push(arg);
+    for arg in args.by_ref() {
+        let name = arg.to_str().map(str::to_string);
+        out.push(arg);
+        match name {
+            Some(n) if n.starts_with('-') => continue,
+            Some(n) if n == "search" || n == "timeline" => {
+                shorts = Cli::command().find_subcommand(&n).map(|sub| {
+                    sub.get_arguments()
+                        .filter_map(|a| a.get_short())
+                        .chain(['h'])
+                        .collect()
+                });
             }
-            (Some(known), Some(text)) if !rest_is_positional => {
-                if text == "--" {
-                    rest_is_positional = true;
-                    out.push(arg);
-                    continue;
-                }
-                let mut chars = text.chars();
-                let is_query_word = chars.next() == Some('-')
-                    && chars
-                        .next()
-                        .is_some_and(|c| c != '-' && !known.contains(&c))
-                    || (text.starts_with('-')
-                        && !text.starts_with("--")
-                        && text.contains(char::is_whitespace));
-                if is_query_word {
-                    out.push(OsString::from(format!(" {text}")));
-                } else {
-                    out.push(arg);
-                }
-            }
-            _ => out.push(arg),
+            _ => {}
+        }
+        break;
+    }
+    let Some(shorts) = shorts else {
+        out.extend(args);
+        return out;
+    };
+    for arg in args.by_ref() {
+        let Some(text) = arg.to_str().map(str::to_string) else {
+            out.push(arg);
+            continue;
+        };
+        if text == "--" {
+            out.push(arg);
+            break;
+        }
+        let mut chars = text.chars();
+        let dash_word = chars.next() == Some('-')
+            && chars
+                .next()
+                .is_some_and(|c| c != '-' && !shorts.contains(&c));
+        let dash_phrase =
+            text.starts_with('-') && !text.starts_with("--") && text.contains(char::is_whitespace);
+        if dash_word || dash_phrase {
+            out.push(OsString::from(format!(" {text}")));
+        } else {
+            out.push(arg);
         }
     }
+    out.extend(args);
     out
 }
 
@@ -394,6 +399,12 @@ mod tests {
             rewrite(&["dateline", "index", "-Q", "-q"]),
             vec!["dateline", "index", "-Q", "-q"]
         );
+        // Only the subcommand counts: a corpus folder named `search` is no search.
+        assert_eq!(
+            rewrite(&["dateline", "index", "search", "-Q"]),
+            vec!["dateline", "index", "search", "-Q"]
+        );
+        assert_eq!(rewrite(&["dateline", "--help"]), vec!["dateline", "--help"]);
     }
 
     #[test]
