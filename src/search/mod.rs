@@ -2,7 +2,7 @@
 //! collected as a small record (score, date, article, passage, address), ranked and grouped by article,
 //! and the texts of the hits to print are read from the index one at a time.
 //!
-//! The steps, one module each: [`parse`] the query language, [`compile`] it for tantivy, filter by
+//! The steps, one module each: [`parse`] the query language, [`compile`](mod@compile) it for tantivy, filter by
 //! [`date_filter`], gather matches with the collectors, order them by [`ranking`], and mark the
 //! words found with [`highlight`]; when nothing is found, [`suggest`] names the words the index lacks.
 

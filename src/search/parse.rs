@@ -1,4 +1,4 @@
-//! The query language: parsing what the user typed into a small syntax tree (see [`super::compile`]
+//! The query language: parsing what the user typed into a small syntax tree (see [`super::compile`](mod@super::compile)
 //! for its translation into a tantivy query).
 //!
 //! Grammar (operators are upper case, as in Lucene):

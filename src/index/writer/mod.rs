@@ -6,8 +6,8 @@
 //! passages. A run ends with exactly one commit that carries the dateline metadata; a run that fails or
 //! is killed before it leaves the last commit as it was.
 //!
-//! A run is three steps, one module each: [`plan`] (walk, compare with the file state), [`run`] (read,
-//! parse, write) and [`commit`].
+//! A run is three steps, one module each: `plan` (walk, compare with the file state), `run` (read,
+//! parse, write) and `commit`.
 
 mod commit;
 mod errors;
