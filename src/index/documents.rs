@@ -25,6 +25,10 @@ pub fn article_documents(article: &Article, fields: &Fields) -> Vec<TantivyDocum
             doc.add_text(fields.headline, &article.headline);
             doc.add_text(fields.text, &p.text);
             doc.add_text(fields.exact, &p.text);
+            if p.number == 1 {
+                doc.add_text(fields.head, &article.headline);
+                doc.add_text(fields.head_exact, &article.headline);
+            }
             doc
         })
         .collect()

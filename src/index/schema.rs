@@ -19,7 +19,7 @@ use crate::text::tokenizer::{WordForm, WordTokenizer};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -36,6 +36,10 @@ pub struct Fields {
     pub headline: Field,
     pub text: Field,
     pub exact: Field,
+    /// The headline, stemmed and exact, indexed in the first passage of each article only (for
+    /// `headline:` in queries).
+    pub head: Field,
+    pub head_exact: Field,
     /// Year and month keys of the date (see [`crate::text::dates::year_key`]).
     pub period: Field,
 }
@@ -49,6 +53,8 @@ pub mod names {
     pub const HEADLINE: &str = "headline";
     pub const TEXT: &str = "text";
     pub const EXACT: &str = "exact";
+    pub const HEAD: &str = "head";
+    pub const HEAD_EXACT: &str = "head_exact";
     pub const PERIOD: &str = "period";
 }
 
@@ -84,6 +90,14 @@ pub fn build_schema() -> (Schema, Fields) {
         names::EXACT,
         TextOptions::default().set_indexing_options(text_indexing(EXACT_ANALYZER)),
     );
+    let head = b.add_text_field(
+        names::HEAD,
+        TextOptions::default().set_indexing_options(text_indexing(STEM_ANALYZER)),
+    );
+    let head_exact = b.add_text_field(
+        names::HEAD_EXACT,
+        TextOptions::default().set_indexing_options(text_indexing(EXACT_ANALYZER)),
+    );
     let period = b.add_u64_field(names::PERIOD, INDEXED);
     let fields = Fields {
         article,
@@ -93,6 +107,8 @@ pub fn build_schema() -> (Schema, Fields) {
         headline,
         text,
         exact,
+        head,
+        head_exact,
         period,
     };
     (b.build(), fields)

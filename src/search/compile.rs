@@ -14,7 +14,7 @@ use tantivy::tokenizer::{Language, RawTokenizer, StopWordFilter, TextAnalyzer};
 use tantivy::Term;
 
 use super::highlight::HighlightTerms;
-use super::parse::{parse, Node};
+use super::parse::{parse, Node, Scope};
 use super::ranking::Ranking;
 use crate::error::{Error, Result};
 use crate::index::schema::{exact_analyzer, stem_analyzer, Fields};
@@ -67,6 +67,8 @@ pub struct CompiledQuery {
 
 struct Compiler<'a> {
     fields: &'a Fields,
+    /// The fields words are looked up in: the passage text, or the headline inside `headline:`.
+    current: Fields,
     options: QueryOptions,
     stem: TextAnalyzer,
     exact: TextAnalyzer,
@@ -106,6 +108,7 @@ fn positive_leaves<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
     match node {
         Node::And(items) | Node::Or(items) => items.iter().for_each(|n| positive_leaves(n, out)),
         Node::Not(_) => {}
+        Node::In(_, inner) => positive_leaves(inner, out),
         leaf => out.push(leaf),
     }
 }
@@ -127,7 +130,7 @@ impl Compiler<'_> {
             return self.compile_word(w, polarity);
         };
         let distance = distance.unwrap_or(if term_text.chars().count() >= 8 { 2 } else { 1 });
-        let term = Term::from_field_text(self.fields.exact, term_text);
+        let term = Term::from_field_text(self.current.exact, term_text);
         if polarity == Polarity::Positive {
             self.highlight.exact.insert(term_text.clone());
             self.highlight.fuzzy.push((term_text.clone(), distance));
@@ -222,7 +225,7 @@ impl Compiler<'_> {
                 .stemmed
                 .extend(stems.iter().map(|(_, t)| t.clone()));
         }
-        let exact_clause = terms_query(self.fields.exact, &exact, 0);
+        let exact_clause = terms_query(self.current.exact, &exact, 0);
         let boost = self.options.ranking.exact_boost;
         let exact_clause: Box<dyn Query> = if boost == 1.0 {
             exact_clause
@@ -233,7 +236,7 @@ impl Compiler<'_> {
         // only ever adds to the score of a stem match: "stem, and the exact form if present" matches
         // and scores like "stem or exact form", and is cheaper to run than a union.
         Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Must, terms_query(self.fields.text, &stems, 0)),
+            (Occur::Must, terms_query(self.current.text, &stems, 0)),
             (Occur::Should, exact_clause),
         ])))
     }
@@ -246,7 +249,7 @@ impl Compiler<'_> {
             return self.compile_word(w, polarity);
         };
         let pattern = format!("{}.*", regex::escape(prefix));
-        let query = RegexQuery::from_pattern(&pattern, self.fields.exact).ok()?;
+        let query = RegexQuery::from_pattern(&pattern, self.current.exact).ok()?;
         if polarity == Polarity::Positive {
             self.highlight.prefixes.push(prefix.clone());
         }
@@ -269,7 +272,29 @@ impl Compiler<'_> {
                         .exact
                         .extend(exact.iter().map(|(_, t)| t.clone()));
                 }
-                Some(terms_query(self.fields.exact, &exact, *slop))
+                Some(terms_query(self.current.exact, &exact, *slop))
+            }
+            Node::In(Scope::Headline, inner) => {
+                let outer = self.current;
+                self.current.text = self.fields.head;
+                self.current.exact = self.fields.head_exact;
+                let compiled = self.compile(inner, polarity);
+                self.current = outer;
+                compiled
+            }
+            Node::In(Scope::Lede, inner) => {
+                let inner = self.compile(inner, polarity)?;
+                let first_passage = TermQuery::new(
+                    Term::from_field_u64(self.fields.passage, 1),
+                    IndexRecordOption::Basic,
+                );
+                Some(Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, inner),
+                    (
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(Box::new(first_passage), 0.0)),
+                    ),
+                ])))
             }
             Node::Not(inner) => {
                 let inner = self.compile(inner, polarity.flip())?;
@@ -364,6 +389,7 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
     let node = parse(query)?;
     let mut compiler = Compiler {
         fields,
+        current: *fields,
         options,
         stem: stem_analyzer(),
         exact: exact_analyzer(),

@@ -41,6 +41,28 @@ pub enum Node {
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
+    /// `headline:word`, `lede:"a phrase"`: the word, phrase or group in one part of the article.
+    In(Scope, Box<Node>),
+}
+
+/// A part of an article a query can be limited to, as news databases offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The headline (`headline:`).
+    Headline,
+    /// The first passage, the lead paragraph (`lede:`).
+    Lede,
+}
+
+/// `headline:` or `lede:` (any case) at the start of a word, and what follows it.
+fn scope_prefix(word: &str) -> Option<(Scope, &str)> {
+    let (name, rest) = word.split_once(':')?;
+    let scope = match name.to_ascii_lowercase().as_str() {
+        "headline" => Scope::Headline,
+        "lede" | "lead" => Scope::Lede,
+        _ => return None,
+    };
+    Some((scope, rest))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +76,7 @@ enum Tok {
     Phrase(String, u32),
     Fuzzy(String, Option<u8>),
     Prefix(String),
+    Scope(Scope),
 }
 
 fn syntax(column: usize, message: impl Into<String>) -> Error {
@@ -134,6 +157,14 @@ fn lex(query: &str) -> Result<Vec<(Tok, usize)>> {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
+            if let Some((scope, rest)) = scope_prefix(&word) {
+                toks.push((Tok::Scope(scope), col));
+                if !rest.is_empty() {
+                    let rest_col = col + word.chars().count() - rest.chars().count();
+                    toks.push((word_token(rest.to_string(), rest_col)?, rest_col));
+                }
+                continue;
+            }
             let tok = match word.as_str() {
                 "OR" | "||" => Tok::Or,
                 "AND" | "&&" => Tok::And,
@@ -317,6 +348,20 @@ impl Parser {
                 self.count_term()?;
                 Ok(Node::Prefix(w))
             }
+            Tok::Scope(scope) => {
+                if depth + 1 > MAX_DEPTH {
+                    return Err(Error::QueryLimit(format!(
+                        "more than {MAX_DEPTH} levels of nesting"
+                    )));
+                }
+                if matches!(self.peek(), None | Some(Tok::Scope(_))) {
+                    return Err(syntax(
+                        col,
+                        "headline: and lede: need a word, a \"phrase\" or (words) after them",
+                    ));
+                }
+                Ok(Node::In(scope, Box::new(self.primary(depth + 1)?)))
+            }
             Tok::Or | Tok::And | Tok::Not => Err(syntax(col, "expected a word or a phrase")),
         }
     }
@@ -446,6 +491,24 @@ mod tests {
             parse("T*"),
             Err(Error::QuerySyntax { column: 1, .. })
         ));
+        // Scopes apply to the word, phrase or group after them.
+        assert_eq!(
+            parse("headline:Volcker lede:\"central bank\" LEDE:(a OR b)").ok(),
+            Some(Node::And(vec![
+                Node::In(Scope::Headline, Box::new(w("Volcker"))),
+                Node::In(
+                    Scope::Lede,
+                    Box::new(Node::Phrase("central bank".into(), 0))
+                ),
+                Node::In(Scope::Lede, Box::new(Node::Or(vec![w("a"), w("b")]))),
+            ]))
+        );
+        assert!(matches!(
+            parse("headline:"),
+            Err(Error::QuerySyntax { column: 1, .. })
+        ));
+        // Other prefixes are words as before.
+        assert_eq!(parse("time:now").ok(), Some(w("time:now")));
         // A lone tilde or star inside a word is left to the analyzer.
         assert_eq!(parse("a~b").ok(), Some(w("a~b")));
         // A wildcard may end a word, never start one.

@@ -76,6 +76,7 @@ fn required_words(node: &Node, out: &mut Vec<(String, bool)>) {
         Node::Word(w) => out.push((w.clone(), false)),
         Node::Phrase(p, _) => out.extend(p.split_whitespace().map(|w| (w.to_string(), true))),
         Node::And(items) | Node::Or(items) => items.iter().for_each(|n| required_words(n, out)),
+        Node::In(_, inner) => required_words(inner, out),
         Node::Not(_) | Node::Fuzzy(..) | Node::Prefix(_) => {}
     }
 }

@@ -626,3 +626,41 @@ fn a_query_may_start_with_an_exclusion() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stdout(&out).lines().count(), 1);
 }
+
+/// `headline:` limits a word or phrase to the headline, `lede:` to the first passage.
+#[test]
+fn headline_and_lede_scopes() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "date 2023-01-01 Zinc prices rose. Copper fell.\n\nLater, copper and more copper.\n",
+    );
+    env.write(
+        "b.txt",
+        "date 2023-01-02 Copper mines closed in the south.\n\nZinc was not mentioned first.\n",
+    );
+    env.write(
+        "c.txt",
+        "date 2023-01-03 Nothing on metals here.\n\nZinc and copper, at last.\n",
+    );
+    env.index_corpus();
+    let ids = |q: &str| articles(&env.search_json(&[q, "--all"]).hits);
+    assert_eq!(ids("copper"), vec!["a.txt", "b.txt", "c.txt"]);
+    // The headline is the first sentence: a.txt's holds zinc, not copper.
+    assert_eq!(ids("headline:copper"), vec!["b.txt"]);
+    assert_eq!(ids("headline:zinc"), vec!["a.txt"]);
+    assert_eq!(ids("headline:\"copper mines\""), vec!["b.txt"]);
+    assert_eq!(ids("HEADLINE:mine"), vec!["b.txt"]);
+    // The lede is the whole first passage.
+    assert_eq!(ids("lede:copper"), vec!["a.txt", "b.txt"]);
+    let hits = env
+        .search_json(&["lede:zinc", "--all", "--per-article", "0"])
+        .hits;
+    assert!(hits.iter().all(|h| h.passage == 1), "{hits:?}");
+    assert_eq!(articles(&hits), vec!["a.txt"]);
+    assert_eq!(ids("zinc -headline:zinc"), vec!["b.txt", "c.txt"]);
+    // An empty scope is a syntax error with its column.
+    let out = env.run(&["search", "copper headline:"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("column 8"), "{}", stderr(&out));
+}
