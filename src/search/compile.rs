@@ -151,7 +151,7 @@ impl Compiler<'_> {
 }
 
 /// Analyzed tokens: (position, text).
-fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+pub(super) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(tok) = stream.next() {

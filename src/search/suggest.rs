@@ -8,6 +8,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
 use super::collectors::Totals;
+use super::compile::analyze;
 use super::parse::{parse, Node};
 use crate::error::Result;
 use crate::index::reader::Reader;
@@ -81,13 +82,12 @@ fn required_words(node: &Node, out: &mut Vec<(String, bool)>) {
     }
 }
 
+/// The analyzed forms of `text`, without their positions.
 fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    while let Some(t) = stream.next() {
-        out.push(t.text.clone());
-    }
-    out
+    analyze(analyzer, text)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
 /// Indexed words within one edit of `word` (two for words of six letters or more, when none is within

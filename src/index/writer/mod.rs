@@ -69,7 +69,8 @@ impl IndexRequest {
         }
     }
 
-    fn cancelled(&self) -> bool {
+    /// Whether [`IndexRequest::cancel`] has been set.
+    pub(crate) fn cancelled(&self) -> bool {
         self.cancel
             .as_ref()
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
@@ -244,7 +245,7 @@ pub fn index_corpus(
         previous: &previous,
         kind,
         threads,
-        cancel: request.cancel.clone(),
+        request,
     };
     let failure = run::run(
         &target,

@@ -3,13 +3,12 @@
 //! gather the outcomes on the calling thread, which updates the report and the next file state.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use tantivy::indexer::UserOperation;
 use tantivy::{IndexWriter, TantivyError, Term};
 
-use super::{IndexEvent, IndexReport, NextState, RunKind};
+use super::{IndexEvent, IndexReport, IndexRequest, NextState, RunKind};
 use crate::index::documents::article_documents;
 use crate::index::schema::Fields;
 use crate::index::state::{CorpusState, FileState};
@@ -52,15 +51,13 @@ pub(super) struct Target<'a> {
     pub kind: RunKind,
     /// Parser threads.
     pub threads: usize,
-    /// When set, no further file is read (see `IndexRequest::cancel`).
-    pub cancel: Option<Arc<AtomicBool>>,
+    /// The run's request: once it is cancelled, no further file is read.
+    pub request: &'a IndexRequest,
 }
 
 impl Target<'_> {
     fn cancelled(&self) -> bool {
-        self.cancel
-            .as_ref()
-            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+        self.request.cancelled()
     }
 }
 
