@@ -20,7 +20,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use dateline::index::{index_corpus, index_exists, IndexRequest, Reader};
 use dateline::ingest::{parse_article, walk_root, WalkItem};
-use dateline::search::{search, MatchMode, Ranking, SearchRequest};
+use dateline::search::{search, MatchMode, Ranking, SearchRequest, Within};
 use dateline::text::passage::split_passages;
 use serde::Serialize;
 
@@ -150,6 +150,10 @@ fn evaluate(
         let ranking = run(&j.query)?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         let (p, n, m, r) = score_one(&ranking, &j.relevant);
+        if std::env::var_os("DATELINE_EVAL_PER_QUERY").is_some() {
+            // One line per query on stderr, to compare engines query by query.
+            eprintln!("per-query\t{engine}\t{}\t{n:.3}\t{m:.3}", j.query);
+        }
         sums = (sums.0 + p, sums.1 + n, sums.2 + m, sums.3 + r);
     }
     times.sort_by(f64::total_cmp);
@@ -263,7 +267,9 @@ fn main() -> Result<()> {
     }
     let reader = Reader::open(&args.index)?;
     // Experiments: DATELINE_RANKING=plain, or single weights overridden by DATELINE_EXACT_BOOST,
-    // DATELINE_PROXIMITY_BOOST, DATELINE_PROXIMITY_SLOP, DATELINE_LEDE_BOOST.
+    // DATELINE_PROXIMITY_BOOST, DATELINE_PROXIMITY_SLOP, DATELINE_LEDE_BOOST (passages), and for
+    // articles DATELINE_ARTICLE_LEDE_BOOST, DATELINE_HEADLINE_BOOST, DATELINE_SPREAD_WEIGHT,
+    // DATELINE_REPEAT_WEIGHT.
     let mut ranking = match std::env::var("DATELINE_RANKING").as_deref() {
         Ok("plain") => Ranking::PLAIN,
         _ => Ranking::default(),
@@ -281,6 +287,23 @@ fn main() -> Result<()> {
     if let Some(v) = knob("DATELINE_LEDE_BOOST") {
         ranking.lede_boost = v;
     }
+    if let Some(v) = knob("DATELINE_ARTICLE_LEDE_BOOST") {
+        ranking.article_lede_boost = v;
+    }
+    if let Some(v) = knob("DATELINE_HEADLINE_BOOST") {
+        ranking.headline_boost = v;
+    }
+    if let Some(v) = knob("DATELINE_SPREAD_WEIGHT") {
+        ranking.spread_weight = v;
+    }
+    if let Some(v) = knob("DATELINE_REPEAT_WEIGHT") {
+        ranking.repeat_weight = v;
+    }
+    // DATELINE_WITHIN=passage: every required word in one passage (the ranking before articles).
+    let within = match std::env::var("DATELINE_WITHIN").as_deref() {
+        Ok("passage") => Within::Passage,
+        _ => Within::Article,
+    };
     eprintln!("ranking: {ranking:?}");
     let mut rows = Vec::new();
     rows.push(evaluate("dateline", &set, |q| {
@@ -288,6 +311,7 @@ fn main() -> Result<()> {
         request.limit = Some(100);
         request.match_mode = args.match_mode;
         request.ranking = ranking;
+        request.within = within;
         let results = search(&reader, &request)?;
         Ok(results.articles().map(String::from).collect())
     })?);

@@ -103,13 +103,13 @@ pub struct IndexArgs {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-Query language:
-  niger coup            passages holding both words (any form: coup, coups)
+Query language (a query holds for a whole article; --within passage: for one passage):
+  niger coup            articles holding both words (any form: coup, coups), anywhere
   niger OR mali         either word
-  niger -mali           niger but not mali (also: NOT mali)
+  niger -mali           niger, and mali nowhere in the article (also: NOT mali)
   \"Bazoum\"              the exact word, any case, no other forms
-  \"west africa\"         the phrase
-  \"junta niger\"~3       both words within 3 positions
+  \"west africa\"         the phrase (a phrase never runs across paragraphs)
+  \"junta niger\"~3       both words within 3 positions, in one passage
   (coup OR junta) niger parentheses group
   Tiani~                Tiani, or words one edit away (two for words of 8+ letters): Tchiani
   Abdourahmane~2        within two edits; exact matches rank first
@@ -146,9 +146,12 @@ pub struct SearchArgs {
     /// Make every unquoted word fuzzy, as if written word~ (exact matches still rank first).
     #[arg(long)]
     pub fuzzy: bool,
-    /// Whether every word must match, or any (passages holding more of them rank higher).
+    /// Whether every word must match, or any (articles holding more of them rank higher).
     #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
     pub match_mode: MatchArg,
+    /// Where the words must stand together: anywhere in one article, or in one passage.
+    #[arg(long, value_enum, default_value_t = WithinArg::Article)]
+    pub within: WithinArg,
     /// Output format [default: from the --output file's extension (.csv, .tsv, .json, .jsonl,
     /// .ndjson, .md), else text].
     #[arg(long, short = 'f', value_enum)]
@@ -185,6 +188,9 @@ pub struct TimelineArgs {
     /// Whether every word must match, or any.
     #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
     pub match_mode: MatchArg,
+    /// Where the words must stand together: anywhere in one article, or in one passage.
+    #[arg(long, value_enum, default_value_t = WithinArg::Article)]
+    pub within: WithinArg,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
@@ -259,6 +265,23 @@ pub enum SortArg {
 pub enum MatchArg {
     All,
     Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WithinArg {
+    /// The words may stand in different passages of one article.
+    Article,
+    /// Every required word in one passage.
+    Passage,
+}
+
+impl WithinArg {
+    pub fn within(self) -> dateline::search::Within {
+        match self {
+            WithinArg::Article => dateline::search::Within::Article,
+            WithinArg::Passage => dateline::search::Within::Passage,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

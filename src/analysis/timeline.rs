@@ -15,7 +15,9 @@ use crate::error::Result;
 use crate::index::reader::Reader;
 use crate::index::schema::names;
 use crate::search::date_filter::within_dates;
-use crate::search::{compile, MatchMode, QueryOptions, Ranking};
+use crate::search::{
+    compile, count_articles, MatchMode, QueryOptions, Ranking, Within,
+};
 use crate::text::dates::{day_number_to_day, secs_to_day_number, DateRange};
 
 /// The size of a bucket.
@@ -111,6 +113,8 @@ pub struct TimelineRequest {
     /// `None`: chosen from the span.
     pub by: Option<Bucketing>,
     pub match_mode: MatchMode,
+    /// Whether a query holds for whole articles or single passages.
+    pub within: Within,
 }
 
 /// One calendar bucket of a series.
@@ -167,9 +171,23 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
     };
     let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
     for q in &request.queries {
-        let compiled = compile(q, &fields, options)?.query;
-        let query = within_dates(compiled, &fields, reader.date_bounds(), &request.dates);
-        per_query.push(searcher.search(query.as_ref(), &DayCollector)?);
+        per_query.push(match request.within {
+            Within::Article => {
+                let mut days = DayCounts::new();
+                count_articles(reader, q, options, &request.dates, |date, passages| {
+                    let day = date.map(secs_to_day_number);
+                    let e = days.entry(day).or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += passages;
+                })?;
+                days
+            }
+            Within::Passage => {
+                let compiled = compile(q, &fields, options)?.query;
+                let query = within_dates(compiled, &fields, reader.date_bounds(), &request.dates);
+                searcher.search(query.as_ref(), &DayCollector)?
+            }
+        });
     }
     let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
     let (lo, hi) = (dated.clone().min(), dated.max());

@@ -43,6 +43,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             MatchArg::All => MatchMode::All,
             MatchArg::Any => MatchMode::Any,
         },
+        within: args.within.within(),
         ranking: Default::default(),
         fuzzy: args.fuzzy,
         // Only these formats print the totals; counting costs a pass over every match.

@@ -42,6 +42,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
             MatchArg::All => MatchMode::All,
             MatchArg::Any => MatchMode::Any,
         },
+        within: args.within.within(),
     };
     let timeline = timeline(&reader, &request)?;
     let mut out = BufWriter::new(io::stdout().lock());

@@ -66,6 +66,12 @@ impl<W: Write> SearchPrinter for CsvPrinter<W> {
                 text: defuse(&hit.text),
                 snippet: defuse(&hit.snippet),
                 highlights,
+                also_passages: hit
+                    .also
+                    .iter()
+                    .map(|a| a.passage.to_string())
+                    .collect::<Vec<_>>()
+                    .join(";"),
             })
             .map_err(csv_error)
     }

@@ -1,6 +1,7 @@
 //! The human printer: one block per hit, date, article id and passage on the first line, the headline
 //! when the hit is not the article's first passage, the snippet below with matches coloured on a
-//! terminal (and wrapped at its width, between words), and a closing line with the totals.
+//! terminal (and wrapped at its width, between words), then the article's other passages holding what
+//! the hit lacks (`also ¶N:`, indented), and a closing line with the totals.
 
 use std::io::{self, Write};
 
@@ -20,6 +21,8 @@ pub struct HumanPrinter<W: Write> {
 
 /// Snippets are indented by this many columns.
 const INDENT: usize = 2;
+/// The snippets of `also` passages, this many more.
+const ALSO_INDENT: usize = 2;
 
 impl<W: Write> HumanPrinter<W> {
     pub fn new(out: W, color: Color) -> Self {
@@ -42,6 +45,32 @@ impl<W: Write> HumanPrinter<W> {
             Color::Always => format!("{on}{s}{OFF}"),
             Color::Never => s.to_string(),
         }
+    }
+}
+
+impl<W: Write> HumanPrinter<W> {
+    /// Writes a snippet indented by `indent` columns, its matches coloured, wrapped at the width.
+    fn snippet(&mut self, snippet: &str, highlights: &[(usize, usize)], indent: usize) -> io::Result<()> {
+        let pieces: Vec<(String, bool)> = split_highlights(snippet, highlights)
+            .into_iter()
+            .map(|(piece, matched)| (sanitize_for_terminal(piece), matched))
+            .collect();
+        let lines = match self.width {
+            Some(w) => wrap(&pieces, w.saturating_sub(indent)),
+            None => vec![pieces],
+        };
+        for line in lines {
+            let mut text = " ".repeat(indent);
+            for (piece, matched) in line {
+                if matched {
+                    text.push_str(&self.paint(MATCH_ON, &piece));
+                } else {
+                    text.push_str(&piece);
+                }
+            }
+            writeln!(self.out, "{}", text.trim_end())?;
+        }
+        Ok(())
     }
 }
 
@@ -75,24 +104,16 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
                 self.paint(DIM_ON, &format!("— {headline}"))
             )?;
         }
-        let pieces: Vec<(String, bool)> = split_highlights(&hit.snippet, &hit.highlights)
-            .into_iter()
-            .map(|(piece, matched)| (sanitize_for_terminal(piece), matched))
-            .collect();
-        let lines = match self.width {
-            Some(w) => wrap(&pieces, w.saturating_sub(INDENT)),
-            None => vec![pieces],
-        };
-        for line in lines {
-            let mut text = " ".repeat(INDENT);
-            for (piece, matched) in line {
-                if matched {
-                    text.push_str(&self.paint(MATCH_ON, &piece));
-                } else {
-                    text.push_str(&piece);
-                }
-            }
-            writeln!(self.out, "{}", text.trim_end())?;
+        self.snippet(&hit.snippet, &hit.highlights, INDENT)?;
+        for also in &hit.also {
+            // The article's other passages holding what this one lacks.
+            writeln!(
+                self.out,
+                "{}{}",
+                " ".repeat(INDENT),
+                self.paint(DIM_ON, &format!("also ¶{}:", also.passage))
+            )?;
+            self.snippet(&also.snippet, &also.highlights, INDENT + ALSO_INDENT)?;
         }
         Ok(())
     }

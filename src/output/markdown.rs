@@ -89,6 +89,15 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
             "   > {}",
             emphasize(&hit.snippet, &hit.highlights)
         )?;
+        for also in &hit.also {
+            writeln!(self.out, "   >")?;
+            writeln!(
+                self.out,
+                "   > *also passage {}:* {}",
+                also.passage,
+                emphasize(&also.snippet, &also.highlights)
+            )?;
+        }
         writeln!(self.out)
     }
 

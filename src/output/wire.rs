@@ -25,6 +25,16 @@ pub struct HitWire<'a> {
     pub snippet: &'a str,
     /// `[start, end]` byte ranges in `snippet`.
     pub highlights: &'a [(usize, usize)],
+    /// The article's passages holding query words the hit lacks (empty when it holds them all).
+    pub also: Vec<AlsoWire<'a>>,
+}
+
+/// One passage of a hit's `also`.
+#[derive(Serialize)]
+pub struct AlsoWire<'a> {
+    pub passage: u64,
+    pub snippet: &'a str,
+    pub highlights: &'a [(usize, usize)],
 }
 
 impl<'a> From<&'a Hit> for HitWire<'a> {
@@ -39,6 +49,15 @@ impl<'a> From<&'a Hit> for HitWire<'a> {
             text: &hit.text,
             snippet: &hit.snippet,
             highlights: &hit.highlights,
+            also: hit
+                .also
+                .iter()
+                .map(|a| AlsoWire {
+                    passage: a.passage,
+                    snippet: &a.snippet,
+                    highlights: &a.highlights,
+                })
+                .collect(),
         }
     }
 }
@@ -66,6 +85,8 @@ pub struct HitRow<'a> {
     pub snippet: Cow<'a, str>,
     /// `start-end` byte ranges in `snippet`, separated by `;`.
     pub highlights: String,
+    /// The passages of `also`, separated by `;`.
+    pub also_passages: String,
 }
 
 /// An article for `show --format json`; `highlights` (one list of ranges per paragraph) only when a

@@ -20,6 +20,8 @@ pub(crate) struct HitRef {
     pub article: Arc<str>,
     pub passage: u64,
     pub address: DocAddress,
+    /// Passages holding query words the hit lacks, when matching whole articles: (passage, address).
+    pub also: Vec<(u64, DocAddress)>,
 }
 
 /// Collects a [`HitRef`] for every match.
@@ -114,6 +116,7 @@ impl SegmentCollector for SegmentMatches {
                 article,
                 passage,
                 address: DocAddress::new(self.segment, doc),
+                also: Vec::new(),
             });
         }
         out

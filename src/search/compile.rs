@@ -75,6 +75,8 @@ struct Compiler<'a> {
     /// Drops the very common English words (Lucene's list: the, of, and, ...).
     common: Option<TextAnalyzer>,
     highlight: HighlightTerms,
+    /// Weight of an optional headline clause beside each word (0: none).
+    headline_boost: f32,
 }
 
 impl Compiler<'_> {
@@ -235,10 +237,21 @@ impl Compiler<'_> {
         // Every passage holding the exact form holds its stem at the same place, so the exact clause
         // only ever adds to the score of a stem match: "stem, and the exact form if present" matches
         // and scores like "stem or exact form", and is cheaper to run than a union.
-        Some(Box::new(BooleanQuery::new(vec![
+        let mut clauses = vec![
             (Occur::Must, terms_query(self.current.text, &stems, 0)),
             (Occur::Should, exact_clause),
-        ])))
+        ];
+        if self.headline_boost > 0.0 && self.current.text == self.fields.text {
+            // Matching articles: a word in the headline (indexed in first passages) scores more.
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    terms_query(self.fields.head, &stems, 0),
+                    self.headline_boost,
+                )),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// `word*`: every word of the exact field that starts with the analyzed prefix.
@@ -351,6 +364,128 @@ impl Compiler<'_> {
     }
 }
 
+/// One part of a query that the article-level matcher looks up in passages on its own: a word, a
+/// phrase, a prefix, a fuzzy word, a `lede:` group, or the "every article" of a query that only excludes.
+pub(crate) struct Leaf {
+    pub query: Box<dyn Query>,
+    /// Its score counts towards a passage's, and a passage holding it holds a query term (it is not
+    /// under NOT).
+    pub scoring: bool,
+    /// A hit names the passage where it is best found when the hit's passages lack it (every scoring
+    /// word or phrase but the very common words, which are only scored).
+    pub also: bool,
+}
+
+/// How the leaves of a query combine for an article: a leaf holds for an article when one of its
+/// passages matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Plan {
+    Leaf(usize),
+    /// Every `must`, at least one `should` when there is no `must` (otherwise they only score), and
+    /// none of `not`.
+    Bool {
+        must: Vec<Plan>,
+        should: Vec<Plan>,
+        not: Vec<Plan>,
+    },
+}
+
+/// A query translated for matching whole articles (see [`compile_articles`]).
+pub struct ArticleQuery {
+    pub(crate) leaves: Vec<Leaf>,
+    pub(crate) plan: Plan,
+    pub highlight: HighlightTerms,
+    pub ranking: Ranking,
+}
+
+impl Compiler<'_> {
+    fn leaf(&mut self, leaves: &mut Vec<Leaf>, query: Box<dyn Query>, polarity: Polarity, also: bool) -> Plan {
+        leaves.push(Leaf {
+            query,
+            scoring: polarity == Polarity::Positive,
+            also: also && polarity == Polarity::Positive,
+        });
+        Plan::Leaf(leaves.len() - 1)
+    }
+
+    /// Every article (its first passage): what a query that only excludes starts from.
+    fn every_article(&mut self, leaves: &mut Vec<Leaf>, polarity: Polarity) -> Plan {
+        let first = TermQuery::new(
+            Term::from_field_u64(self.fields.passage, 1),
+            IndexRecordOption::Basic,
+        );
+        self.leaf(leaves, Box::new(ConstScoreQuery::new(Box::new(first), 1.0)), polarity, false)
+    }
+
+    /// The article-level plan of `node`, its leaves compiled for passages into `leaves`.
+    fn plan(&mut self, node: &Node, polarity: Polarity, leaves: &mut Vec<Leaf>) -> Option<Plan> {
+        match node {
+            Node::Word(w) => {
+                let common = self.is_common(w);
+                let q = self.compile(node, polarity)?;
+                Some(self.leaf(leaves, q, polarity, !common))
+            }
+            Node::Fuzzy(..) | Node::Prefix(_) | Node::Phrase(..) | Node::In(Scope::Lede, _) => {
+                // A phrase stays inside one passage, and `lede:` names one passage.
+                let q = self.compile(node, polarity)?;
+                Some(self.leaf(leaves, q, polarity, true))
+            }
+            Node::In(Scope::Headline, inner) => {
+                let outer = self.current;
+                self.current.text = self.fields.head;
+                self.current.exact = self.fields.head_exact;
+                let plan = self.plan(inner, polarity, leaves);
+                self.current = outer;
+                plan
+            }
+            Node::Not(inner) => {
+                let not = self.plan(inner, polarity.flip(), leaves)?;
+                let every = self.every_article(leaves, polarity);
+                Some(Plan::Bool {
+                    must: vec![every],
+                    should: Vec::new(),
+                    not: vec![not],
+                })
+            }
+            Node::And(items) => {
+                let (mut must, mut should, mut not) = (Vec::new(), Vec::new(), Vec::new());
+                for item in items {
+                    match item {
+                        Node::Not(inner) => not.extend(self.plan(inner, polarity.flip(), leaves)),
+                        Node::Word(w)
+                            if self.options.match_mode == MatchMode::All && self.is_common(w) =>
+                        {
+                            should.extend(self.plan(item, polarity, leaves))
+                        }
+                        other if self.options.match_mode == MatchMode::All => {
+                            must.extend(self.plan(other, polarity, leaves))
+                        }
+                        other => should.extend(self.plan(other, polarity, leaves)),
+                    }
+                }
+                if must.is_empty() && should.is_empty() {
+                    if not.is_empty() {
+                        return None;
+                    }
+                    must.push(self.every_article(leaves, polarity));
+                }
+                Some(Plan::Bool { must, should, not })
+            }
+            Node::Or(items) => {
+                let should: Vec<Plan> = items
+                    .iter()
+                    .filter_map(|item| self.plan(item, polarity, leaves))
+                    .collect();
+                (!should.is_empty()).then_some(Plan::Bool {
+                    must: Vec::new(),
+                    should,
+                    not: Vec::new(),
+                })
+            }
+        }
+    }
+}
+
 /// Sloppy phrases of each pair of neighbouring stemmed words at the top of the query (`a b c` gives
 /// `"a b"~N` and `"b c"~N`), so that passages holding the words close together score higher; `None` for
 /// fewer than two words.
@@ -383,11 +518,8 @@ fn proximity_clause(node: &Node, fields: &Fields, slop: u32) -> Option<Box<dyn Q
     }
 }
 
-/// Parses and translates a query. A query whose words are all dropped by the analyzer (`*`, `-`) is an
-/// error, not a match-everything.
-pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<CompiledQuery> {
-    let node = parse(query)?;
-    let mut compiler = Compiler {
+fn new_compiler(fields: &Fields, options: QueryOptions) -> Compiler<'_> {
+    Compiler {
         fields,
         current: *fields,
         options,
@@ -399,7 +531,15 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
                 .build()
         }),
         highlight: HighlightTerms::default(),
-    };
+        headline_boost: 0.0,
+    }
+}
+
+/// Parses and translates a query. A query whose words are all dropped by the analyzer (`*`, `-`) is an
+/// error, not a match-everything.
+pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<CompiledQuery> {
+    let node = parse(query)?;
+    let mut compiler = new_compiler(fields, options);
     if let Some(words) = compiler.only_common(&node) {
         return Err(Error::OnlyCommonWords { words });
     }
@@ -426,6 +566,44 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
         query,
         highlight: compiler.highlight,
         lede_boost: ranking.lede_boost,
+    })
+}
+
+/// Parses and translates a query for matching whole articles: words side by side may stand in different
+/// passages of an article, `-word` excludes articles naming it anywhere, and a phrase, a `~N` proximity
+/// or a `lede:` group holds within one passage.
+pub fn compile_articles(query: &str, fields: &Fields, options: QueryOptions) -> Result<ArticleQuery> {
+    let node = parse(query)?;
+    let mut compiler = new_compiler(fields, options);
+    compiler.headline_boost = options.ranking.headline_boost;
+    if let Some(words) = compiler.only_common(&node) {
+        return Err(Error::OnlyCommonWords { words });
+    }
+    let mut leaves = Vec::new();
+    let plan = compiler
+        .plan(&node, Polarity::Positive, &mut leaves)
+        .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;
+    let ranking = options.ranking;
+    let plan = match proximity_clause(&node, fields, ranking.proximity_slop) {
+        Some(near) if ranking.proximity_boost > 0.0 => {
+            leaves.push(Leaf {
+                query: Box::new(BoostQuery::new(near, ranking.proximity_boost)),
+                scoring: true,
+                also: false,
+            });
+            Plan::Bool {
+                must: vec![plan],
+                should: vec![Plan::Leaf(leaves.len() - 1)],
+                not: Vec::new(),
+            }
+        }
+        _ => plan,
+    };
+    Ok(ArticleQuery {
+        leaves,
+        plan,
+        highlight: compiler.highlight,
+        ranking,
     })
 }
 

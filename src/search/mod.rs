@@ -6,6 +6,7 @@
 //! [`date_filter`], gather matches with the collectors, order them by [`ranking`], and mark the
 //! words found with [`highlight`]; when nothing is found, [`suggest`] names the words the index lacks.
 
+mod article;
 mod collectors;
 pub mod compile;
 pub mod date_filter;
@@ -15,12 +16,16 @@ pub mod ranking;
 pub mod suggest;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use tantivy::schema::{TantivyDocument, Value};
-use tantivy::Searcher;
+use tantivy::{DocAddress, Searcher};
 
+use self::article::{details, scan, ArticleMatch, Prepared};
 use self::collectors::{AllMatches, HitRef, Totals};
-pub use self::compile::{compile, CompiledQuery, MatchMode, QueryOptions};
+pub use self::compile::{
+    compile, compile_articles, ArticleQuery, CompiledQuery, MatchMode, QueryOptions,
+};
 use self::date_filter::within_dates;
 use self::highlight::{expand_terms, Highlighter};
 use self::ranking::{rank, top_refs};
@@ -42,6 +47,8 @@ pub struct SearchRequest {
     pub sort: SortOrder,
     /// Whether all words or any word must match.
     pub match_mode: MatchMode,
+    /// Whether the words must be in one article or in one passage.
+    pub within: Within,
     /// Weights of the ranking signals.
     pub ranking: Ranking,
     /// Every unquoted word is fuzzy (`word~`).
@@ -61,11 +68,31 @@ impl SearchRequest {
             per_article: 1,
             sort: SortOrder::Relevance,
             match_mode: MatchMode::All,
+            within: Within::Article,
             ranking: Ranking::default(),
             fuzzy: false,
             count: true,
         }
     }
+}
+
+/// What a query must hold within.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Within {
+    /// The words of a query may stand in different passages of one article (a phrase, a proximity
+    /// and a `lede:` group stay inside one passage); `-word` excludes articles naming it anywhere.
+    #[default]
+    Article,
+    /// Every required word in one passage; `-word` excludes passages.
+    Passage,
+}
+
+/// Another passage of a hit's article, holding query words the hit lacks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Also {
+    pub passage: u64,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
 }
 
 /// One hit: a passage, its article's facts, and its snippet with the matches marked (byte ranges).
@@ -80,6 +107,9 @@ pub struct Hit {
     pub text: String,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
+    /// When matching whole articles: for each query word or phrase that the article's shown passages
+    /// lack, the passage where it is best found (each passage once, in order).
+    pub also: Vec<Also>,
 }
 
 /// Runs a search. Hit texts are read lazily by [`SearchResults::hits`].
@@ -90,16 +120,41 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<SearchResults>
         ranking: request.ranking,
         fuzzy: request.fuzzy,
     };
-    let compiled = compile(&request.query, &fields, options)?;
     let searcher = reader.searcher();
-    let query = within_dates(
-        compiled.query,
-        &fields,
-        reader.date_bounds(),
-        &request.dates,
-    );
+    let (refs, counts, highlight) = match request.within {
+        Within::Article => {
+            let query = compile_articles(&request.query, &fields, options)?;
+            let (refs, counts) = article_hits(reader, &query, request)?;
+            (refs, Some(counts), query.highlight)
+        }
+        Within::Passage => {
+            let compiled = compile(&request.query, &fields, options)?;
+            let (refs, counts) = passage_hits(reader, compiled.query, compiled.lede_boost, request)?;
+            (refs, counts, compiled.highlight)
+        }
+    };
+    let highlight = expand_terms(&searcher, &fields, highlight)?;
+    Ok(SearchResults {
+        searcher,
+        fields,
+        refs,
+        counts,
+        highlighter: Highlighter::new(highlight),
+    })
+}
+
+/// Hits when every required word must be in one passage: passages are matched and ranked on their own.
+fn passage_hits(
+    reader: &Reader,
+    query: Box<dyn tantivy::query::Query>,
+    lede_boost: f32,
+    request: &SearchRequest,
+) -> Result<(Vec<HitRef>, Option<MatchCounts>)> {
+    let fields = *reader.fields();
+    let searcher = reader.searcher();
+    let query = within_dates(query, &fields, reader.date_bounds(), &request.dates);
     let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1;
-    let (refs, counts) = match request.limit {
+    Ok(match request.limit {
         Some(n) if top_only => {
             // Two cheap passes beat one expensive one: counting needs no scores, and the top-N
             // collector can skip blocks that cannot make the cut.
@@ -109,14 +164,11 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<SearchResults>
             } else {
                 None
             };
-            let refs = top_refs(reader, query.as_ref(), n, compiled.lede_boost, request)?;
+            let refs = top_refs(reader, query.as_ref(), n, lede_boost, request)?;
             (refs, counts)
         }
         _ => {
-            let collector = AllMatches {
-                reader,
-                lede_boost: compiled.lede_boost,
-            };
+            let collector = AllMatches { reader, lede_boost };
             let all = searcher.search(query.as_ref(), &collector)?;
             let counts = MatchCounts {
                 passages: all.len() as u64,
@@ -124,15 +176,166 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<SearchResults>
             };
             (rank(all, request), Some(counts))
         }
-    };
-    let highlight = expand_terms(&searcher, &fields, compiled.highlight)?;
-    Ok(SearchResults {
-        searcher,
-        fields,
-        refs,
-        counts,
-        highlighter: Highlighter::new(highlight),
     })
+}
+
+/// Hits when the query holds for whole articles: each matching article is ranked by the evidence of
+/// its passages and shown by its best passages, with the passages holding the words those lack.
+fn article_hits(
+    reader: &Reader,
+    query: &ArticleQuery,
+    request: &SearchRequest,
+) -> Result<(Vec<HitRef>, MatchCounts)> {
+    let prepared = Prepared::new(reader, query, &request.dates, true)?;
+    let mut matches: Vec<ArticleMatch> = Vec::new();
+    let mut passages = 0u64;
+    scan(reader, &prepared, |m| {
+        passages += u64::from(m.term_passages);
+        matches.push(m);
+    })?;
+    let counts = MatchCounts {
+        passages,
+        articles: matches.len() as u64,
+    };
+    let limit = request.limit.unwrap_or(usize::MAX);
+    // Passages ranked on their own (no per-article limit) may come from any article.
+    let article_limit = if request.per_article == 0 && request.sort == SortOrder::Relevance {
+        usize::MAX
+    } else {
+        limit
+    };
+    let ranked = order_articles(reader, matches, request.sort, article_limit)?;
+    let wanted: Vec<ArticleMatch> = ranked.iter().map(|(m, _)| *m).collect();
+    let details = details(reader, &prepared, &wanted)?;
+    let mut refs = Vec::new();
+    for ((m, id), detail) in ranked.into_iter().zip(details) {
+        let keep = match request.per_article {
+            0 => detail.passages.len(),
+            k => k.min(detail.passages.len()),
+        };
+        let mut shown = detail.passages[..keep].to_vec();
+        let offsets: Vec<u32> = shown.iter().map(|p| detail.offset(p.doc)).collect();
+        let also: Vec<(u64, DocAddress)> = detail
+            .also(&offsets)
+            .into_iter()
+            .map(|(passage, doc)| (passage, DocAddress::new(m.segment, doc)))
+            .collect();
+        if request.sort != SortOrder::Relevance {
+            // By date, an article's passages read in order.
+            shown.sort_by_key(|p| p.passage);
+        }
+        for (i, p) in shown.into_iter().enumerate() {
+            refs.push(HitRef {
+                score: p.score,
+                date: m.date,
+                article: id.clone(),
+                passage: p.passage,
+                address: DocAddress::new(m.segment, p.doc),
+                // The article's passages that hold what the shown ones lack, under its first hit.
+                also: if i == 0 { also.clone() } else { Vec::new() },
+            });
+        }
+    }
+    if request.per_article == 0 && request.sort == SortOrder::Relevance {
+        refs.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.date.unwrap_or(i64::MIN).cmp(&a.date.unwrap_or(i64::MIN)))
+                .then_with(|| a.article.cmp(&b.article))
+                .then_with(|| a.passage.cmp(&b.passage))
+        });
+    }
+    refs.truncate(limit);
+    Ok((refs, counts))
+}
+
+/// Visits every article matching `query` within `dates` (the query holding for the whole article), with
+/// its date (seconds since the epoch) and how many of its passages hold a query term. Nothing is scored.
+pub fn count_articles(
+    reader: &Reader,
+    query: &str,
+    options: QueryOptions,
+    dates: &DateRange,
+    mut visit: impl FnMut(Option<i64>, u64),
+) -> Result<()> {
+    let query = compile_articles(query, reader.fields(), options)?;
+    let prepared = Prepared::new(reader, &query, dates, false)?;
+    scan(reader, &prepared, |m| visit(m.date, u64::from(m.term_passages)))
+}
+
+/// The first `limit` matching articles in the order asked for, with their ids. Ties: newer first, then
+/// by article id.
+fn order_articles(
+    reader: &Reader,
+    mut matches: Vec<ArticleMatch>,
+    sort: SortOrder,
+    limit: usize,
+) -> Result<Vec<(ArticleMatch, Arc<str>)>> {
+    let date = |m: &ArticleMatch| m.date.unwrap_or(i64::MIN);
+    let by_score = |a: &ArticleMatch, b: &ArticleMatch| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| date(b).cmp(&date(a)))
+    };
+    let by_date = |a: &ArticleMatch, b: &ArticleMatch| {
+        let order = match (a.date, b.date) {
+            (Some(x), Some(y)) if sort == SortOrder::Newest => y.cmp(&x),
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        order.then_with(|| b.score.total_cmp(&a.score))
+    };
+    let key = |a: &ArticleMatch, b: &ArticleMatch| match sort {
+        SortOrder::Relevance => by_score(a, b),
+        SortOrder::Newest | SortOrder::Oldest => by_date(a, b),
+    };
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    if matches.len() > limit {
+        // Keep the first `limit` by score and date, and whatever ties the last of them: the article
+        // ids decide among those.
+        matches.select_nth_unstable_by(limit - 1, key);
+        let last = matches[limit - 1];
+        matches.retain(|m| key(m, &last) != std::cmp::Ordering::Greater);
+    }
+    let mut ids = ArticleIds::new(reader);
+    let mut named = matches
+        .into_iter()
+        .map(|m| Ok((m, ids.get(m.segment, m.start)?)))
+        .collect::<Result<Vec<_>>>()?;
+    named.sort_by(|(a, x), (b, y)| key(a, b).then_with(|| x.cmp(y)));
+    named.truncate(limit);
+    Ok(named)
+}
+
+/// Article ids read from the fast field, each segment's column opened once.
+struct ArticleIds<'a> {
+    reader: &'a Reader,
+    buf: String,
+}
+
+impl<'a> ArticleIds<'a> {
+    fn new(reader: &'a Reader) -> ArticleIds<'a> {
+        ArticleIds {
+            reader,
+            buf: String::new(),
+        }
+    }
+
+    fn get(&mut self, segment: tantivy::SegmentOrdinal, doc: tantivy::DocId) -> Result<Arc<str>> {
+        let columns = self.reader.segment_columns(segment)?;
+        self.buf.clear();
+        if let Some(col) = &columns.articles {
+            if let Some(ord) = col.term_ords(doc).next() {
+                col.ord_to_str(ord, &mut self.buf)
+                    .map_err(tantivy::TantivyError::from)?;
+            }
+        }
+        Ok(Arc::from(self.buf.as_str()))
+    }
 }
 
 /// How many passages and articles match a search (within its date range).
@@ -185,6 +388,23 @@ impl SearchResults {
                 .unwrap_or_default()
                 .to_string();
             let snippet = highlighter.snippet(&text);
+            let also = r
+                .also
+                .iter()
+                .map(|&(passage, address)| {
+                    let doc: TantivyDocument = self.searcher.doc(address)?;
+                    let text = doc
+                        .get_first(self.fields.text)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default();
+                    let snippet = highlighter.snippet(text);
+                    Ok(Also {
+                        passage,
+                        snippet: snippet.text,
+                        highlights: snippet.highlights,
+                    })
+                })
+                .collect::<Result<Vec<Also>>>()?;
             Ok(Hit {
                 rank: i + 1,
                 score: r.score,
@@ -195,6 +415,7 @@ impl SearchResults {
                 text,
                 snippet: snippet.text,
                 highlights: snippet.highlights,
+                also,
             })
         })
     }

@@ -23,8 +23,19 @@ pub struct Ranking {
     pub proximity_boost: f32,
     /// Slop of that phrase.
     pub proximity_slop: u32,
-    /// Score added to an article's first passage when it matches (0 turns it off).
+    /// Passages: score added to an article's first passage when it matches (0 turns it off).
     pub lede_boost: f32,
+    /// Articles: score a first passage gains, shared among the query's words and phrases (each one it
+    /// holds adds its share).
+    pub article_lede_boost: f32,
+    /// Articles: weight of a word's score in the headline (first passages only).
+    pub headline_boost: f32,
+    /// Articles: weight of the best score elsewhere of each word or phrase the best passage lacks (the
+    /// evidence of words spread over passages).
+    pub spread_weight: f32,
+    /// Articles: weight of the best score in another passage of each word or phrase the best passage
+    /// holds (an article about a word names it again).
+    pub repeat_weight: f32,
 }
 
 impl Ranking {
@@ -34,18 +45,27 @@ impl Ranking {
         proximity_boost: 0.0,
         proximity_slop: 0,
         lede_boost: 0.0,
+        article_lede_boost: 0.0,
+        headline_boost: 0.0,
+        spread_weight: 0.0,
+        repeat_weight: 0.0,
     };
 }
 
 impl Default for Ranking {
-    /// The weights measured best on the dev sets: the lede signal carries most of the gain; proximity
-    /// pairs lowered both sets and stay off.
+    /// The weights measured best on the dev sets (README, "Relevance"): for passages, the lede signal
+    /// carries most of the gain; proximity pairs lowered both sets and stay off. For articles, the
+    /// lede share, the headline, and the evidence of the other passages.
     fn default() -> Ranking {
         Ranking {
             exact_boost: 0.5,
             proximity_boost: 0.0,
             proximity_slop: 1,
             lede_boost: 4.0,
+            article_lede_boost: 8.0,
+            headline_boost: 0.5,
+            spread_weight: 0.25,
+            repeat_weight: 0.25,
         }
     }
 }
