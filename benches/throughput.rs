@@ -14,7 +14,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use dateline::analysis::{timeline, Bucketing, TimelineRequest};
 use dateline::index::{index_corpus, index_exists, IndexRequest, Reader};
 use dateline::output::{JsonlPrinter, SearchPrinter};
-use dateline::search::{search, MatchMode, SearchRequest};
+use dateline::search::{search, MatchMode, SearchRequest, Within};
 use dateline::text::dates::{parse_range, DateRange};
 
 /// The fixed mixed query set (names, topics, phrases, OR queries), shared with `examples/latency.rs`.
@@ -124,6 +124,7 @@ fn bench_timeline(c: &mut Criterion) {
         dates: DateRange::default(),
         by: Some(Bucketing::Month),
         match_mode: MatchMode::All,
+        within: Within::Article,
     };
     group.bench_function("timeline oil by month", |b| {
         b.iter(|| timeline(&reader, &by_month).expect("timeline"))

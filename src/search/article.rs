@@ -152,30 +152,38 @@ struct Cursors<'a> {
     scorers: Vec<Option<Box<dyn Scorer>>>,
 }
 
+/// The first document of the article holding `doc` (its passages are neighbours, numbered from 1).
+fn start_of(passages: &Column<u64>, doc: DocId) -> DocId {
+    let behind = passages.first(doc).unwrap_or(1).saturating_sub(1);
+    doc.saturating_sub(u32::try_from(behind).unwrap_or(u32::MAX))
+}
+
 impl Cursors<'_> {
-    fn start_of(&self, doc: DocId) -> DocId {
-        let behind = self.passages.first(doc).unwrap_or(1).saturating_sub(1);
-        doc.saturating_sub(u32::try_from(behind).unwrap_or(u32::MAX))
-    }
 
     /// The article the leaf's cursor is in (its first document), or `TERMINATED`.
     fn article(&self, leaf: usize) -> DocId {
         match self.scorers.get(leaf).and_then(Option::as_ref) {
-            Some(s) if s.doc() != TERMINATED => self.start_of(s.doc()),
+            Some(s) if s.doc() != TERMINATED => start_of(self.passages, s.doc()),
             _ => TERMINATED,
         }
     }
 
-    /// Moves the leaf to the first article at or after `target` (an article's first document) that it
-    /// matches.
+    /// Moves the leaf to the first article starting at or after `target` that it matches. (`target`
+    /// need not start an article: one past an article's start asks for the articles after it.)
     fn seek_leaf(&mut self, leaf: usize, target: DocId) -> DocId {
         let at = self.article(leaf);
         if at >= target {
             return at;
         }
+        let passages = self.passages;
         if let Some(Some(s)) = self.scorers.get_mut(leaf) {
-            // The cursor is in an article before `target`, so its document is before `target` too.
-            s.seek(target);
+            if s.doc() < target {
+                s.seek(target);
+            }
+            // Documents at or after `target` may still belong to the article before it.
+            while s.doc() != TERMINATED && start_of(passages, s.doc()) < target {
+                s.advance();
+            }
         }
         self.article(leaf)
     }
@@ -243,13 +251,8 @@ impl Cursors<'_> {
                 continue;
             };
             let mut doc = s.doc();
-            while doc != TERMINATED {
-                let behind = passages.first(doc).unwrap_or(1).saturating_sub(1);
-                let offset = u32::try_from(behind).unwrap_or(u32::MAX);
-                if doc.saturating_sub(offset) != start {
-                    break;
-                }
-                out.push((offset, leaf, s.score()));
+            while doc != TERMINATED && start_of(passages, doc) == start {
+                out.push((doc - start, leaf, s.score()));
                 doc = s.advance();
             }
         }

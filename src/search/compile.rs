@@ -408,13 +408,9 @@ impl Compiler<'_> {
         Plan::Leaf(leaves.len() - 1)
     }
 
-    /// Every article (its first passage): what a query that only excludes starts from.
+    /// Every passage of every article: what a query that only excludes starts from.
     fn every_article(&mut self, leaves: &mut Vec<Leaf>, polarity: Polarity) -> Plan {
-        let first = TermQuery::new(
-            Term::from_field_u64(self.fields.passage, 1),
-            IndexRecordOption::Basic,
-        );
-        self.leaf(leaves, Box::new(ConstScoreQuery::new(Box::new(first), 1.0)), polarity, false)
+        self.leaf(leaves, Box::new(AllQuery), polarity, false)
     }
 
     /// The article-level plan of `node`, its leaves compiled for passages into `leaves`.

@@ -73,8 +73,15 @@ fn bad_queries_name_the_column() {
     assert_error(&env, &["search", ""], &["empty"]);
     let deep = format!("{}niger{}", "(".repeat(10_000), ")".repeat(10_000));
     assert_error(&env, &["search", &deep], &["query rejected"]);
-    // A query of only NOT x is everything without x.
+    // A query of only NOT x is everything without x: the articles never naming it, whole.
     let r = env.search_json(&["NOT niger", "--all", "--per-article", "0"]);
+    assert_eq!((r.total_articles, r.total_passages), (2, 4));
+    let mut articles: Vec<&str> = r.hits.iter().map(|h| h.article.as_str()).collect();
+    articles.sort_unstable();
+    articles.dedup();
+    assert_eq!(articles, ["2022/volcker.txt", "2024/ecowas.txt"]);
+    // Within passages: every passage without it.
+    let r = env.search_json(&["NOT niger", "--all", "--per-article", "0", "--within", "passage"]);
     assert_eq!(r.total_passages, 5);
 }
 

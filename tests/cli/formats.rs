@@ -66,7 +66,8 @@ fn csv_and_tsv_round_trip_and_defuse_formulas() {
                 "headline",
                 "text",
                 "snippet",
-                "highlights"
+                "highlights",
+                "also_passages"
             ]
         );
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -289,6 +290,11 @@ fn csv_and_json_cells_round_trip_exactly() {
         text: nasty.to_string(),
         snippet: nasty.to_string(),
         highlights: vec![(0, 4)],
+        also: vec![dateline::search::Also {
+            passage: 7,
+            snippet: nasty.to_string(),
+            highlights: vec![(1, 3)],
+        }],
     };
     let summary = SearchSummary {
         query: nasty.to_string(),
@@ -318,6 +324,11 @@ fn csv_and_json_cells_round_trip_exactly() {
         text: hit.text.clone(),
         snippet: hit.snippet.clone(),
         highlights: hit.highlights.clone(),
+        also: vec![crate::util::Also {
+            passage: 7,
+            snippet: nasty.to_string(),
+            highlights: vec![(1, 3)],
+        }],
     };
     assert_eq!(doc.hits, vec![wire.clone()]);
 
@@ -342,5 +353,6 @@ fn csv_and_json_cells_round_trip_exactly() {
         for column in [5, 6, 7] {
             assert_eq!(&rows[0][column], nasty, "column {column}");
         }
+        assert_eq!(&rows[0][9], "7", "also_passages");
     }
 }

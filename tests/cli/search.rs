@@ -106,19 +106,33 @@ fn curly_apostrophes_are_found_by_the_bare_name_and_straight_quotes() {
 #[test]
 fn phrases_slop_or_not_and_parentheses() {
     let env = sample_env();
-    let count = |q: &str| {
-        env.search_json(&[q, "--all", "--per-article", "0"])
-            .total_passages
+    // (matching articles, passages of them holding a query term)
+    let count = |q: &str, within: &str| {
+        let r = env.search_json(&[q, "--all", "--per-article", "0", "--within", within]);
+        assert_eq!(r.hits.len() as u64, r.total_passages, "{q} within {within}");
+        (r.total_articles, r.total_passages)
     };
-    assert_eq!(count("\"central bank\""), 2);
-    assert_eq!(count("\"bank central\""), 0);
-    assert_eq!(count("\"spoke rates\"~3"), 1); // spoke about interest rates
-    assert_eq!(count("\"spoke rates\"~1"), 0);
-    assert_eq!(count("ecowas OR senegal"), 2);
-    assert_eq!(count("niger -coup"), 2);
-    assert_eq!(count("niger NOT coup"), 2);
-    assert_eq!(count("(mali OR senegal) election"), 2);
-    assert_eq!(count("bank AND analysts"), 1);
+    for within in ["article", "passage"] {
+        assert_eq!(count("\"central bank\"", within), (1, 2));
+        assert_eq!(count("\"bank central\"", within), (0, 0));
+        assert_eq!(count("\"spoke rates\"~3", within), (1, 1)); // spoke about interest rates
+        assert_eq!(count("\"spoke rates\"~1", within), (0, 0));
+        assert_eq!(count("ecowas OR senegal", within), (1, 2));
+        assert_eq!(count("(mali OR senegal) election", within), (2, 2));
+    }
+    // Within passages: every word in one passage; `-coup` leaves out passages naming it.
+    assert_eq!(count("niger -coup", "passage"), (2, 2));
+    assert_eq!(count("niger NOT coup", "passage"), (2, 2));
+    assert_eq!(count("bank AND analysts", "passage"), (1, 1));
+    assert_eq!(count("coup president", "passage"), (0, 0));
+    // Within articles (the default): `-coup` leaves out articles naming it anywhere, and words
+    // may stand in different passages.
+    assert_eq!(count("niger -coup", "article"), (1, 1));
+    assert_eq!(count("niger NOT coup", "article"), (1, 1));
+    assert_eq!(count("bank AND analysts", "article"), (1, 2));
+    assert_eq!(count("coup president", "article"), (1, 2));
+    let only_undated = env.search_json(&["niger -coup"]);
+    assert_eq!(only_undated.hits[0].article, "notes/undated.txt");
 }
 
 #[test]

@@ -22,6 +22,16 @@ pub struct Hit {
     pub text: String,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
+    pub also: Vec<Also>,
+}
+
+/// A passage of a hit's `also`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Also {
+    pub passage: u64,
+    pub snippet: String,
+    pub highlights: Vec<(usize, usize)>,
 }
 
 /// The `--format json` document.
