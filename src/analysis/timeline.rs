@@ -15,9 +15,7 @@ use crate::error::Result;
 use crate::index::reader::Reader;
 use crate::index::schema::names;
 use crate::search::date_filter::within_dates;
-use crate::search::{
-    compile, count_articles, MatchMode, QueryOptions, Ranking, Within,
-};
+use crate::search::{compile, count_articles, MatchMode, QueryOptions, Ranking, Within};
 use crate::text::dates::{day_number_to_day, secs_to_day_number, DateRange};
 
 /// The size of a bucket.

@@ -50,7 +50,12 @@ impl<W: Write> HumanPrinter<W> {
 
 impl<W: Write> HumanPrinter<W> {
     /// Writes a snippet indented by `indent` columns, its matches coloured, wrapped at the width.
-    fn snippet(&mut self, snippet: &str, highlights: &[(usize, usize)], indent: usize) -> io::Result<()> {
+    fn snippet(
+        &mut self,
+        snippet: &str,
+        highlights: &[(usize, usize)],
+        indent: usize,
+    ) -> io::Result<()> {
         let pieces: Vec<(String, bool)> = split_highlights(snippet, highlights)
             .into_iter()
             .map(|(piece, matched)| (sanitize_for_terminal(piece), matched))

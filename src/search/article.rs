@@ -159,7 +159,6 @@ fn start_of(passages: &Column<u64>, doc: DocId) -> DocId {
 }
 
 impl Cursors<'_> {
-
     /// The article the leaf's cursor is in (its first document), or `TERMINATED`.
     fn article(&self, leaf: usize) -> DocId {
         match self.scorers.get(leaf).and_then(Option::as_ref) {
@@ -378,10 +377,7 @@ pub(crate) fn scan(
             visit(ArticleMatch {
                 segment: ord,
                 start,
-                date: columns
-                    .dates
-                    .first(start)
-                    .map(|d| d.into_timestamp_secs()),
+                date: columns.dates.first(start).map(|d| d.into_timestamp_secs()),
                 score: best_sum + score.extra,
                 term_passages: score.term_passages,
             });

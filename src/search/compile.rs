@@ -399,7 +399,13 @@ pub struct ArticleQuery {
 }
 
 impl Compiler<'_> {
-    fn leaf(&mut self, leaves: &mut Vec<Leaf>, query: Box<dyn Query>, polarity: Polarity, also: bool) -> Plan {
+    fn leaf(
+        &mut self,
+        leaves: &mut Vec<Leaf>,
+        query: Box<dyn Query>,
+        polarity: Polarity,
+        also: bool,
+    ) -> Plan {
         leaves.push(Leaf {
             query,
             scoring: polarity == Polarity::Positive,
@@ -568,7 +574,11 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
 /// Parses and translates a query for matching whole articles: words side by side may stand in different
 /// passages of an article, `-word` excludes articles naming it anywhere, and a phrase, a `~N` proximity
 /// or a `lede:` group holds within one passage.
-pub fn compile_articles(query: &str, fields: &Fields, options: QueryOptions) -> Result<ArticleQuery> {
+pub fn compile_articles(
+    query: &str,
+    fields: &Fields,
+    options: QueryOptions,
+) -> Result<ArticleQuery> {
     let node = parse(query)?;
     let mut compiler = new_compiler(fields, options);
     compiler.headline_boost = options.ranking.headline_boost;

@@ -129,7 +129,8 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<SearchResults>
         }
         Within::Passage => {
             let compiled = compile(&request.query, &fields, options)?;
-            let (refs, counts) = passage_hits(reader, compiled.query, compiled.lede_boost, request)?;
+            let (refs, counts) =
+                passage_hits(reader, compiled.query, compiled.lede_boost, request)?;
             (refs, counts, compiled.highlight)
         }
     };
@@ -260,7 +261,9 @@ pub fn count_articles(
 ) -> Result<()> {
     let query = compile_articles(query, reader.fields(), options)?;
     let prepared = Prepared::new(reader, &query, dates, false)?;
-    scan(reader, &prepared, |m| visit(m.date, u64::from(m.term_passages)))
+    scan(reader, &prepared, |m| {
+        visit(m.date, u64::from(m.term_passages))
+    })
 }
 
 /// The first `limit` matching articles in the order asked for, with their ids. Ties: newer first, then

@@ -81,7 +81,14 @@ fn bad_queries_name_the_column() {
     articles.dedup();
     assert_eq!(articles, ["2022/volcker.txt", "2024/ecowas.txt"]);
     // Within passages: every passage without it.
-    let r = env.search_json(&["NOT niger", "--all", "--per-article", "0", "--within", "passage"]);
+    let r = env.search_json(&[
+        "NOT niger",
+        "--all",
+        "--per-article",
+        "0",
+        "--within",
+        "passage",
+    ]);
     assert_eq!(r.total_passages, 5);
 }
 

@@ -202,3 +202,146 @@ fn reagan_per_day_equals_a_brute_force_count() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// Pairs of people's names of the archive (surnames from `meta.jsonl`) that stand together in at least
+/// two articles, each with the date range to search and every article of that range holding both as
+/// whole words (the files read directly, not the index).
+fn name_pairs() -> Vec<(String, String, String, String, BTreeSet<String>)> {
+    let meta =
+        std::fs::read_to_string(shared().join("corpora/reuters-dev/meta.jsonl")).expect("meta");
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    let mut articles: Vec<(String, String)> = Vec::new();
+    for line in meta.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("meta line");
+        for person in v["people"].as_array().into_iter().flatten() {
+            let surname = person
+                .as_str()
+                .unwrap_or("")
+                .rsplit('-')
+                .next()
+                .unwrap_or("");
+            if surname.len() >= 4 && surname.chars().all(|c| c.is_ascii_lowercase()) {
+                names.insert(surname.to_string());
+            }
+        }
+        let path = v["path"].as_str().expect("path").to_string();
+        let date = v["date"].as_str().expect("date").to_string();
+        articles.push((path, date));
+    }
+    // article -> (date, the names it holds as whole words)
+    let mut holding: Vec<(String, String, BTreeSet<String>)> = Vec::new();
+    for (path, date) in articles {
+        let text = std::fs::read_to_string(reuters_articles().join(&path)).expect("article");
+        let held: BTreeSet<String> = words_of(&text)
+            .into_iter()
+            .filter(|w| names.contains(w))
+            .collect();
+        if held.len() >= 2 {
+            holding.push((path, date, held));
+        }
+    }
+    let mut together: std::collections::BTreeMap<(String, String), Vec<String>> =
+        Default::default();
+    for (_, date, held) in &holding {
+        let held: Vec<&String> = held.iter().collect();
+        for (i, a) in held.iter().enumerate() {
+            for b in &held[i + 1..] {
+                together
+                    .entry(((*a).clone(), (*b).clone()))
+                    .or_default()
+                    .push(date.clone());
+            }
+        }
+    }
+    let mut pairs: Vec<((String, String), Vec<String>)> = together
+        .into_iter()
+        .filter(|(_, dates)| dates.len() >= 2)
+        .collect();
+    // Forty pairs spread over the list, frequent and rare ones alike.
+    let step = (pairs.len() / 40).max(1);
+    pairs = pairs.into_iter().step_by(step).take(40).collect();
+    pairs
+        .into_iter()
+        .map(|((a, b), mut dates)| {
+            dates.sort();
+            // From the first article to the middle one: the range leaves some articles out.
+            let (since, until) = (dates[0].clone(), dates[dates.len() / 2].clone());
+            let expected = holding
+                .iter()
+                .filter(|(_, date, held)| {
+                    held.contains(&a) && held.contains(&b) && *date >= since && *date <= until
+                })
+                .map(|(path, _, _)| path.clone())
+                .collect();
+            (a, b, since, until, expected)
+        })
+        .collect()
+}
+
+fn found_articles(out: &std::process::Output) -> BTreeSet<String> {
+    stdout(out)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("jsonl");
+            v["article"].as_str().expect("article").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn two_names_find_exactly_the_articles_holding_both() {
+    let Some(env) = reuters("the co-mention test") else {
+        return;
+    };
+    let pairs = name_pairs();
+    assert!(pairs.len() >= 30, "only {} pairs", pairs.len());
+    let (mut articles, mut exact_in_passages, mut split) = (0, 0, 0);
+    for (a, b, since, until, expected) in &pairs {
+        let query = format!("\"{a}\" \"{b}\"");
+        let search = |within: &str| {
+            let out = env.run(&[
+                "search", &query, "--since", since, "--until", until, "--all", "--format", "jsonl",
+                "--within", within,
+            ]);
+            assert!(code(&out) <= 1, "{query}: {}", stderr(&out));
+            out
+        };
+        let out = search("article");
+        let found = found_articles(&out);
+        let missing: Vec<_> = expected.difference(&found).collect();
+        let extra: Vec<_> = found.difference(expected).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{query} {since}..{until}: missing {missing:?}, extra {extra:?}"
+        );
+        // Each hit holds both names, or names the passage where the other stands.
+        for line in stdout(&out).lines() {
+            let hit: serde_json::Value = serde_json::from_str(line).expect("jsonl");
+            let mut words = words_of(hit["text"].as_str().expect("text"));
+            for also in hit["also"].as_array().expect("also") {
+                words.extend(words_of(also["snippet"].as_str().expect("snippet")));
+            }
+            assert!(
+                words.contains(a) && words.contains(b),
+                "{query}: {} ¶{} and its also passages lack a name",
+                hit["article"],
+                hit["passage"]
+            );
+        }
+        // Within passages: a subset, the articles where they share a passage.
+        let in_passages = found_articles(&search("passage"));
+        assert!(in_passages.is_subset(&found), "{query}");
+        exact_in_passages += usize::from(in_passages == found);
+        split += found.len() - in_passages.len();
+        articles += expected.len();
+    }
+    println!(
+        "co-mention: {} pairs, {articles} articles, all exact within articles; \
+         within passages {exact_in_passages} pairs exact, {split} articles missed",
+        pairs.len()
+    );
+    assert!(
+        split > 0,
+        "no pair stands in different passages: the test shows nothing"
+    );
+}

@@ -119,6 +119,9 @@ fn phrases_slop_or_not_and_parentheses() {
         assert_eq!(count("\"spoke rates\"~1", within), (0, 0));
         assert_eq!(count("ecowas OR senegal", within), (1, 2));
         assert_eq!(count("(mali OR senegal) election", within), (2, 2));
+        // A phrase never runs across a paragraph break (`... on television.` / `Elections were ...`).
+        assert_eq!(count("\"television elections\"", within), (0, 0));
+        assert_eq!(count("\"television elections\"~3", within), (0, 0));
     }
     // Within passages: every word in one passage; `-coup` leaves out passages naming it.
     assert_eq!(count("niger -coup", "passage"), (2, 2));
@@ -677,4 +680,96 @@ fn headline_and_lede_scopes() {
     let out = env.run(&["search", "copper headline:"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("column 8"), "{}", stderr(&out));
+}
+
+#[test]
+fn words_in_different_passages_match_their_article_and_the_hit_names_where_each_stands() {
+    let env = sample_env();
+    // `coup` stands in ¶1 of niger.txt, `president` in ¶2.
+    let r = env.search_json(&["coup president"]);
+    assert_eq!((r.total_articles, r.total_passages), (1, 2));
+    let hit = &r.hits[0];
+    assert_eq!(hit.article, "2023/07/niger.txt");
+    let lacking = if hit.text.contains("coup") {
+        "president"
+    } else {
+        "coup"
+    };
+    assert!(!hit.text.contains(lacking), "{hit:?}");
+    assert_eq!(hit.also.len(), 1, "{hit:?}");
+    let also = &hit.also[0];
+    assert_ne!(also.passage, hit.passage);
+    let also_marked: Vec<&str> = also
+        .highlights
+        .iter()
+        .filter_map(|&(a, b)| also.snippet.get(a..b))
+        .collect();
+    assert_eq!(also_marked, vec![lacking]);
+    // The passage named is the article's, and holds the word.
+    let out = env.run(&["show", "2023/07/niger.txt", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let paragraphs = shown["paragraphs"].as_array().expect("paragraphs");
+    let ranges = shown["passages"].as_array().expect("passages");
+    let holding = ranges
+        .iter()
+        .position(|r| r[0].as_u64() <= Some(also.passage) && Some(also.passage) <= r[1].as_u64())
+        .expect("the also passage is in the article");
+    assert!(paragraphs[holding]
+        .as_str()
+        .is_some_and(|p| p.contains(lacking) && p.contains(also.snippet.trim_end_matches('…'))));
+
+    // Two passages per article: both are shown, nothing is left to name.
+    let r = env.search_json(&["coup president", "--per-article", "2"]);
+    assert_eq!(r.hits.len(), 2);
+    assert!(r.hits.iter().all(|h| h.also.is_empty()), "{:?}", r.hits);
+    // A hit holding every word names nothing more.
+    let r = env.search_json(&["coup niger"]);
+    assert!(r.hits.iter().all(|h| h.also.is_empty()), "{:?}", r.hits);
+    // Within passages, no passage holds both.
+    let out = env.run(&["search", "coup president", "--within", "passage"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+
+    // CSV: the also passages as a column.
+    let out = env.run(&["search", "coup president", "--format", "csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().expect("header").clone();
+    let column = headers
+        .iter()
+        .position(|h| h == "also_passages")
+        .expect("also_passages column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][column].parse::<u64>().ok(), Some(also.passage));
+
+    // Text: the also passage printed under the hit.
+    let out = env.run(&["search", "coup president", "--color", "never"]);
+    let text = stdout(&out);
+    assert!(text.contains(&format!("also ¶{}:", also.passage)), "{text}");
+    // The timeline counts the article the same way.
+    let out = env.run(&["timeline", "coup president", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let total: u64 = t["series"][0]["buckets"]
+        .as_array()
+        .expect("buckets")
+        .iter()
+        .filter_map(|b| b["articles"].as_u64())
+        .sum();
+    assert_eq!(total, 1);
+    let out = env.run(&[
+        "timeline",
+        "coup president",
+        "--format",
+        "json",
+        "--within",
+        "passage",
+    ]);
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let total: u64 = t["series"][0]["buckets"]
+        .as_array()
+        .map(|b| b.iter().filter_map(|b| b["articles"].as_u64()).sum())
+        .unwrap_or(0);
+    assert_eq!(total, 0);
 }
