@@ -169,7 +169,7 @@ fn evaluate(
     })
 }
 
-/// The reference: SQLite FTS5 over the same passages.
+/// The references: SQLite FTS5 over the same passages (`p`), and over whole articles (`a`).
 struct Fts5 {
     db: rusqlite::Connection,
 }
@@ -179,11 +179,14 @@ impl Fts5 {
         let db = rusqlite::Connection::open_in_memory()?;
         db.execute_batch(
             "CREATE VIRTUAL TABLE p USING fts5(article UNINDEXED, text, \
+             tokenize = 'porter unicode61 remove_diacritics 2'); \
+             CREATE VIRTUAL TABLE a USING fts5(article UNINDEXED, text, \
              tokenize = 'porter unicode61 remove_diacritics 2');",
         )?;
         let tx = db.unchecked_transaction()?;
         {
             let mut insert = tx.prepare("INSERT INTO p(article, text) VALUES (?1, ?2)")?;
+            let mut whole = tx.prepare("INSERT INTO a(article, text) VALUES (?1, ?2)")?;
             for item in walk_root(corpus, "") {
                 let WalkItem::File(file) = item else { continue };
                 let Ok(bytes) = std::fs::read(&file.path) else {
@@ -195,6 +198,10 @@ impl Fts5 {
                 for passage in split_passages(&parsed.article.paragraphs) {
                     insert.execute(rusqlite::params![parsed.article.id, passage.text])?;
                 }
+                whole.execute(rusqlite::params![
+                    parsed.article.id,
+                    parsed.article.paragraphs.join("\n\n")
+                ])?;
             }
         }
         tx.commit()?;
@@ -229,12 +236,13 @@ impl Fts5 {
         parts.join(" ")
     }
 
-    fn search(&self, query: &str, mode: MatchMode) -> Result<Vec<String>> {
+    /// The ranking of `p` (one row per passage; an article counts at its best passage) or `a` (one row
+    /// per whole article).
+    fn search(&self, table: &str, query: &str, mode: MatchMode) -> Result<Vec<String>> {
         let fts = Self::translate(query, mode);
-        // Passages best first (`rank` is bm25()); an article counts at its best passage.
-        let mut stmt = self
-            .db
-            .prepare_cached("SELECT article FROM p WHERE p MATCH ?1 ORDER BY rank")?;
+        // Best first: `rank` is bm25().
+        let sql = format!("SELECT article FROM {table} WHERE {table} MATCH ?1 ORDER BY rank");
+        let mut stmt = self.db.prepare_cached(&sql)?;
         let mut rows = stmt.query([fts])?;
         let mut seen = HashSet::new();
         let mut out = Vec::new();
@@ -319,7 +327,10 @@ fn main() -> Result<()> {
         eprintln!("building the SQLite FTS5 reference in memory");
         let fts = Fts5::build(&args.corpus)?;
         rows.push(evaluate("sqlite-fts5", &set, |q| {
-            fts.search(q, args.match_mode)
+            fts.search("p", q, args.match_mode)
+        })?);
+        rows.push(evaluate("sqlite-fts5-articles", &set, |q| {
+            fts.search("a", q, args.match_mode)
         })?);
     }
     let name = args

@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use dateline::index::Reader;
-use dateline::search::{search, SearchRequest};
+use dateline::search::{search, SearchRequest, Within};
 use dateline::text::dates::parse_range;
 use serde::Serialize;
 
@@ -41,6 +41,8 @@ struct Args {
     json: bool,
     /// Only this query (profiling).
     only: Option<String>,
+    /// `--within passage`: the searches before matching whole articles.
+    within: Within,
 }
 
 fn parse_args() -> Result<Args> {
@@ -51,6 +53,7 @@ fn parse_args() -> Result<Args> {
         processes: 5,
         json: false,
         only: None,
+        within: Within::Article,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -62,6 +65,13 @@ fn parse_args() -> Result<Args> {
             "--processes" => args.processes = value()?.parse().context("--processes")?,
             "--json" => args.json = true,
             "--only" => args.only = Some(value()?),
+            "--within" => {
+                args.within = match value()?.as_str() {
+                    "passage" => Within::Passage,
+                    "article" => Within::Article,
+                    other => bail!("--within takes passage or article, not {other}"),
+                }
+            }
             other => bail!("unknown argument {other} (see the example's doc comment)"),
         }
     }
@@ -140,9 +150,9 @@ fn main() -> Result<()> {
         .enumerate()
         .filter(|(_, q)| args.only.as_deref().is_none_or(|o| o == **q))
         .flat_map(|(i, q)| {
-            let mut all = vec![(request(q), false, i)];
+            let mut all = vec![(request(q, args.within), false, i)];
             for (since, until) in RANGES {
-                let mut r = request(q);
+                let mut r = request(q, args.within);
                 if let Ok(range) = parse_range(Some(since), Some(until), None) {
                     r.dates = range;
                     all.push((r, true, i));
@@ -173,9 +183,12 @@ fn main() -> Result<()> {
     if let Some(bin) = &args.bin {
         let run = |extra: &[&str], q: &str| -> Result<(f64, usize)> {
             time_ms(|| {
-                let out = Command::new(bin)
-                    .args(["search", q])
-                    .args(extra)
+                let mut cmd = Command::new(bin);
+                cmd.args(["search", q]).args(extra);
+                if args.within == Within::Passage {
+                    cmd.args(["--within", "passage"]);
+                }
+                let out = cmd
                     .arg("--index")
                     .arg(&args.index)
                     .stderr(Stdio::null())
@@ -256,8 +269,9 @@ fn main() -> Result<()> {
 }
 
 /// Top 10, one passage per article, no totals (as `search -n 10 --format jsonl` asks).
-fn request(q: &str) -> SearchRequest {
+fn request(q: &str, within: Within) -> SearchRequest {
     let mut r = SearchRequest::new(q);
     r.count = false;
+    r.within = within;
     r
 }

@@ -90,7 +90,7 @@ pub(crate) struct Prepared<'q> {
     scoring: Vec<usize>,
     /// The ranking weights, all 0 when nothing is scored.
     ranking: Ranking,
-    /// Scoring leaves that share the lede boost.
+    /// How many leaves share the lede boost (the scoring ones but bonus clauses).
     shares: usize,
 }
 
@@ -134,7 +134,12 @@ impl<'q> Prepared<'q> {
             query,
             weights,
             plan,
-            shares: scoring.len().max(1),
+            shares: query
+                .leaves
+                .iter()
+                .filter(|l| l.scoring && !l.bonus)
+                .count()
+                .max(1),
             scoring,
             ranking: if scores {
                 query.ranking
@@ -149,42 +154,61 @@ impl<'q> Prepared<'q> {
 struct Cursors<'a> {
     passages: &'a Column<u64>,
     /// By leaf index; `None` for leaves not opened.
-    scorers: Vec<Option<Box<dyn Scorer>>>,
+    leaves: Vec<Option<Cursor>>,
+}
+
+/// A leaf's scorer, and the article its current document belongs to (read once per document: the
+/// passage column is the costliest read of a search).
+struct Cursor {
+    scorer: Box<dyn Scorer>,
+    /// The first document of the current document's article, or `TERMINATED`.
+    article: DocId,
 }
 
 /// The first document of the article holding `doc` (its passages are neighbours, numbered from 1).
 fn start_of(passages: &Column<u64>, doc: DocId) -> DocId {
+    if doc == TERMINATED {
+        return TERMINATED;
+    }
     let behind = passages.first(doc).unwrap_or(1).saturating_sub(1);
     doc.saturating_sub(u32::try_from(behind).unwrap_or(u32::MAX))
 }
 
-impl Cursors<'_> {
-    /// The article the leaf's cursor is in (its first document), or `TERMINATED`.
-    fn article(&self, leaf: usize) -> DocId {
-        match self.scorers.get(leaf).and_then(Option::as_ref) {
-            Some(s) if s.doc() != TERMINATED => start_of(self.passages, s.doc()),
-            _ => TERMINATED,
-        }
+impl Cursor {
+    fn new(scorer: Box<dyn Scorer>, passages: &Column<u64>) -> Cursor {
+        let article = start_of(passages, scorer.doc());
+        Cursor { scorer, article }
     }
 
-    /// Moves the leaf to the first article starting at or after `target` that it matches. (`target`
-    /// need not start an article: one past an article's start asks for the articles after it.)
+    fn advance(&mut self, passages: &Column<u64>) {
+        let doc = self.scorer.advance();
+        self.article = start_of(passages, doc);
+    }
+
+    /// Moves to the first article starting at or after `target` that the leaf matches. (`target` need
+    /// not start an article: one past an article's start asks for the articles after it.)
+    fn seek(&mut self, target: DocId, passages: &Column<u64>) -> DocId {
+        if self.article >= target {
+            return self.article;
+        }
+        if self.scorer.doc() < target {
+            let doc = self.scorer.seek(target);
+            self.article = start_of(passages, doc);
+        }
+        // Documents at or after `target` may still belong to the article before it.
+        while self.article < target {
+            self.advance(passages);
+        }
+        self.article
+    }
+}
+
+impl Cursors<'_> {
     fn seek_leaf(&mut self, leaf: usize, target: DocId) -> DocId {
-        let at = self.article(leaf);
-        if at >= target {
-            return at;
+        match self.leaves.get_mut(leaf) {
+            Some(Some(c)) => c.seek(target, self.passages),
+            _ => TERMINATED,
         }
-        let passages = self.passages;
-        if let Some(Some(s)) = self.scorers.get_mut(leaf) {
-            if s.doc() < target {
-                s.seek(target);
-            }
-            // Documents at or after `target` may still belong to the article before it.
-            while s.doc() != TERMINATED && start_of(passages, s.doc()) < target {
-                s.advance();
-            }
-        }
-        self.article(leaf)
     }
 
     /// The first article at or after `target` for which `plan` holds.
@@ -241,18 +265,17 @@ impl Cursors<'_> {
     /// leaf, score), grouped by leaf. Moves those leaves past the article.
     fn collect(&mut self, leaves: &[usize], start: DocId, out: &mut Vec<(u32, usize, Score)>) {
         out.clear();
+        let passages = self.passages;
         for &leaf in leaves {
-            if self.seek_leaf(leaf, start) != start {
-                continue;
-            }
-            let passages = self.passages;
-            let Some(Some(s)) = self.scorers.get_mut(leaf) else {
+            let Some(Some(c)) = self.leaves.get_mut(leaf) else {
                 continue;
             };
-            let mut doc = s.doc();
-            while doc != TERMINATED && start_of(passages, doc) == start {
-                out.push((doc - start, leaf, s.score()));
-                doc = s.advance();
+            if c.seek(start, passages) != start {
+                continue;
+            }
+            while c.article == start {
+                out.push((c.scorer.doc() - start, leaf, c.scorer.score()));
+                c.advance(passages);
             }
         }
     }
@@ -265,20 +288,28 @@ fn open<'a>(
     passages: &'a Column<u64>,
     which: impl Fn(usize) -> bool,
 ) -> tantivy::Result<Cursors<'a>> {
-    let scorers = prepared
+    let leaves = prepared
         .weights
         .iter()
         .enumerate()
-        .map(|(i, w)| which(i).then(|| w.scorer(reader, 1.0)).transpose())
+        .map(|(i, w)| {
+            which(i)
+                .then(|| Ok(Cursor::new(w.scorer(reader, 1.0)?, passages)))
+                .transpose()
+        })
         .collect::<tantivy::Result<Vec<_>>>()?;
-    Ok(Cursors { passages, scorers })
+    Ok(Cursors { passages, leaves })
 }
 
-/// Scratch space to score one article's passages.
+/// Scratch space to score one article's passages, reused from article to article without clearing:
+/// a passage's sum counts only when its stamp is the current article's.
 #[derive(Default)]
 struct Tally {
     sums: Vec<Score>,
-    held: Vec<bool>,
+    stamps: Vec<u32>,
+    stamp: u32,
+    /// Offsets of the passages holding a query term, in the order first seen.
+    held: Vec<u32>,
 }
 
 /// An article's score from the scores of its passages' leaves.
@@ -286,32 +317,61 @@ struct ArticleScore {
     best: u32,
     /// What the passages other than the best add to every passage's score.
     extra: Score,
-    term_passages: u32,
 }
 
 impl Tally {
+    fn holds(&self, offset: u32) -> bool {
+        self.stamps.get(offset as usize) == Some(&self.stamp)
+    }
+
+    /// The own score of a passage the article holds (after [`Tally::score`]).
+    fn sum(&self, offset: u32) -> Score {
+        self.sums.get(offset as usize).copied().unwrap_or(0.0)
+    }
+
     /// Scores an article from its leaves' scores in its passages, `entries` as [`Cursors::collect`]
-    /// gives them (grouped by leaf). `sums` then holds each passage's own score.
+    /// gives them (grouped by leaf).
     fn score(&mut self, entries: &[(u32, usize, Score)], prepared: &Prepared<'_>) -> ArticleScore {
         let ranking = &prepared.ranking;
-        let len = entries.iter().map(|e| e.0 as usize + 1).max().unwrap_or(0);
-        self.sums.clear();
-        self.sums.resize(len, 0.0);
+        let leaves = &prepared.query.leaves;
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.fill(0);
+            self.stamp = 1;
+        }
         self.held.clear();
-        self.held.resize(len, false);
-        for &(offset, _, score) in entries {
-            self.sums[offset as usize] += score;
-            self.held[offset as usize] = true;
+        let lede_share = ranking.article_lede_boost / prepared.shares as Score;
+        for &(offset, leaf, score) in entries {
+            if leaves.get(leaf).is_some_and(|l| l.bonus) {
+                continue;
+            }
+            let at = offset as usize;
+            if at >= self.sums.len() {
+                self.sums.resize(at + 1, 0.0);
+                self.stamps.resize(at + 1, 0);
+            }
+            if self.stamps[at] != self.stamp {
+                self.stamps[at] = self.stamp;
+                self.sums[at] = 0.0;
+                self.held.push(offset);
+            }
+            self.sums[at] += score;
             if offset == 0 {
                 // The lede, shared among the words it holds.
-                self.sums[0] += ranking.article_lede_boost / prepared.shares as Score;
+                self.sums[0] += lede_share;
+            }
+        }
+        for &(offset, leaf, score) in entries {
+            if leaves.get(leaf).is_some_and(|l| l.bonus) && self.holds(offset) {
+                self.sums[offset as usize] += score;
             }
         }
         let mut best = 0u32;
         let mut best_score = Score::NEG_INFINITY;
-        for (offset, (&sum, &held)) in self.sums.iter().zip(&self.held).enumerate() {
-            if held && sum > best_score {
-                best = offset as u32;
+        for &offset in &self.held {
+            let sum = self.sums[offset as usize];
+            if sum > best_score || (sum == best_score && offset < best) {
+                best = offset;
                 best_score = sum;
             }
         }
@@ -331,6 +391,9 @@ impl Tally {
                 }
                 i += 1;
             }
+            if leaves.get(leaf).is_some_and(|l| l.bonus) {
+                continue;
+            }
             extra += elsewhere
                 * if in_best {
                     ranking.repeat_weight
@@ -338,18 +401,16 @@ impl Tally {
                     ranking.spread_weight
                 };
         }
-        ArticleScore {
-            best,
-            extra,
-            term_passages: self.held.iter().filter(|h| **h).count() as u32,
-        }
+        ArticleScore { best, extra }
     }
 }
 
-/// Visits every article matching the prepared query, in index order.
+/// Visits every article matching the prepared query, in index order; their dates are read when
+/// `with_dates` (otherwise see [`read_dates`]).
 pub(crate) fn scan(
     reader: &Reader,
     prepared: &Prepared<'_>,
+    with_dates: bool,
     mut visit: impl FnMut(ArticleMatch),
 ) -> Result<()> {
     let searcher = reader.searcher();
@@ -373,13 +434,16 @@ pub(crate) fn scan(
             }
             cursors.collect(&prepared.scoring, start, &mut entries);
             let score = tally.score(&entries, prepared);
-            let best_sum = tally.sums.get(score.best as usize).copied().unwrap_or(0.0);
             visit(ArticleMatch {
                 segment: ord,
                 start,
-                date: columns.dates.first(start).map(|d| d.into_timestamp_secs()),
-                score: best_sum + score.extra,
-                term_passages: score.term_passages,
+                date: if with_dates {
+                    columns.dates.first(start).map(|d| d.into_timestamp_secs())
+                } else {
+                    None
+                },
+                score: tally.sum(score.best) + score.extra,
+                term_passages: tally.held.len() as u32,
             });
         }
     }
@@ -416,15 +480,12 @@ pub(crate) fn details(
             cursors.collect(&prepared.scoring, start, &mut entries);
             let score = tally.score(&entries, prepared);
             let mut passages: Vec<ScoredPassage> = tally
-                .sums
+                .held
                 .iter()
-                .zip(&tally.held)
-                .enumerate()
-                .filter(|(_, (_, held))| **held)
-                .map(|(offset, (&sum, _))| ScoredPassage {
-                    passage: offset as u64 + 1,
-                    doc: start + offset as u32,
-                    score: sum + score.extra,
+                .map(|&offset| ScoredPassage {
+                    passage: u64::from(offset) + 1,
+                    doc: start + offset,
+                    score: tally.sum(offset) + score.extra,
                 })
                 .collect();
             passages.sort_by(|a, b| {
@@ -459,4 +520,16 @@ pub(crate) fn details(
         }
     }
     Ok(out.into_iter().flatten().collect())
+}
+
+/// Reads the dates of articles found by a [`scan`] without them.
+pub(crate) fn read_dates(reader: &Reader, matches: &mut [ArticleMatch]) -> Result<()> {
+    for m in matches {
+        let columns = reader.segment_columns(m.segment)?;
+        m.date = columns
+            .dates
+            .first(m.start)
+            .map(|d| d.into_timestamp_secs());
+    }
+    Ok(())
 }

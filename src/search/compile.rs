@@ -75,8 +75,10 @@ struct Compiler<'a> {
     /// Drops the very common English words (Lucene's list: the, of, and, ...).
     common: Option<TextAnalyzer>,
     highlight: HighlightTerms,
-    /// Weight of an optional headline clause beside each word (0: none).
+    /// Weight of the headline clauses of the words (0: none).
     headline_boost: f32,
+    /// The words of positive parts of the query in the headline field, when `headline_boost` is set.
+    headline_words: Vec<Box<dyn Query>>,
 }
 
 impl Compiler<'_> {
@@ -237,21 +239,19 @@ impl Compiler<'_> {
         // Every passage holding the exact form holds its stem at the same place, so the exact clause
         // only ever adds to the score of a stem match: "stem, and the exact form if present" matches
         // and scores like "stem or exact form", and is cheaper to run than a union.
-        let mut clauses = vec![
+        if self.headline_boost > 0.0
+            && polarity == Polarity::Positive
+            && self.current.text == self.fields.text
+        {
+            // Matching articles: the word scores more where it is in the headline (see
+            // `compile_articles`).
+            self.headline_words
+                .push(terms_query(self.fields.head, &stems, 0));
+        }
+        Some(Box::new(BooleanQuery::new(vec![
             (Occur::Must, terms_query(self.current.text, &stems, 0)),
             (Occur::Should, exact_clause),
-        ];
-        if self.headline_boost > 0.0 && self.current.text == self.fields.text {
-            // Matching articles: a word in the headline (indexed in first passages) scores more.
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    terms_query(self.fields.head, &stems, 0),
-                    self.headline_boost,
-                )),
-            ));
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        ])))
     }
 
     /// `word*`: every word of the exact field that starts with the analyzed prefix.
@@ -374,6 +374,9 @@ pub(crate) struct Leaf {
     /// A hit names the passage where it is best found when the hit's passages lack it (every scoring
     /// word or phrase but the very common words, which are only scored).
     pub also: bool,
+    /// Only adds to the score of passages that other leaves hold (the headline of the words, the
+    /// proximity of pairs): a passage it alone matches holds no query term.
+    pub bonus: bool,
 }
 
 /// How the leaves of a query combine for an article: a leaf holds for an article when one of its
@@ -410,6 +413,7 @@ impl Compiler<'_> {
             query,
             scoring: polarity == Polarity::Positive,
             also: also && polarity == Polarity::Positive,
+            bonus: false,
         });
         Plan::Leaf(leaves.len() - 1)
     }
@@ -534,6 +538,7 @@ fn new_compiler(fields: &Fields, options: QueryOptions) -> Compiler<'_> {
         }),
         highlight: HighlightTerms::default(),
         headline_boost: 0.0,
+        headline_words: Vec::new(),
     }
 }
 
@@ -590,20 +595,37 @@ pub fn compile_articles(
         .plan(&node, Polarity::Positive, &mut leaves)
         .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;
     let ranking = options.ranking;
-    let plan = match proximity_clause(&node, fields, ranking.proximity_slop) {
+    // Clauses that only add to the score of passages the query's words hold.
+    let mut bonus: Vec<Box<dyn Query>> = Vec::new();
+    match proximity_clause(&node, fields, ranking.proximity_slop) {
         Some(near) if ranking.proximity_boost > 0.0 => {
+            bonus.push(Box::new(BoostQuery::new(near, ranking.proximity_boost)));
+        }
+        _ => {}
+    }
+    // Each word's headline clause is a cursor of its own: a union of them would be sought to every
+    // matching article, and a union's seek costs more than its terms'.
+    for q in std::mem::take(&mut compiler.headline_words) {
+        bonus.push(Box::new(BoostQuery::new(q, ranking.headline_boost)));
+    }
+    let plan = if bonus.is_empty() {
+        plan
+    } else {
+        let mut should = Vec::new();
+        for query in bonus {
             leaves.push(Leaf {
-                query: Box::new(BoostQuery::new(near, ranking.proximity_boost)),
+                query,
                 scoring: true,
                 also: false,
+                bonus: true,
             });
-            Plan::Bool {
-                must: vec![plan],
-                should: vec![Plan::Leaf(leaves.len() - 1)],
-                not: Vec::new(),
-            }
+            should.push(Plan::Leaf(leaves.len() - 1));
         }
-        _ => plan,
+        Plan::Bool {
+            must: vec![plan],
+            should,
+            not: Vec::new(),
+        }
     };
     Ok(ArticleQuery {
         leaves,

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Searcher};
 
-use self::article::{details, scan, ArticleMatch, Prepared};
+use self::article::{details, read_dates, scan, ArticleMatch, Prepared};
 use self::collectors::{AllMatches, HitRef, Totals};
 pub use self::compile::{
     compile, compile_articles, ArticleQuery, CompiledQuery, MatchMode, QueryOptions,
@@ -190,7 +190,9 @@ fn article_hits(
     let prepared = Prepared::new(reader, query, &request.dates, true)?;
     let mut matches: Vec<ArticleMatch> = Vec::new();
     let mut passages = 0u64;
-    scan(reader, &prepared, |m| {
+    // By relevance, dates are read only for the articles that make the cut.
+    let with_dates = request.sort != SortOrder::Relevance;
+    scan(reader, &prepared, with_dates, |m| {
         passages += u64::from(m.term_passages);
         matches.push(m);
     })?;
@@ -261,7 +263,7 @@ pub fn count_articles(
 ) -> Result<()> {
     let query = compile_articles(query, reader.fields(), options)?;
     let prepared = Prepared::new(reader, &query, dates, false)?;
-    scan(reader, &prepared, |m| {
+    scan(reader, &prepared, true, |m| {
         visit(m.date, u64::from(m.term_passages))
     })
 }
@@ -298,11 +300,18 @@ fn order_articles(
         return Ok(Vec::new());
     }
     if matches.len() > limit {
-        // Keep the first `limit` by score and date, and whatever ties the last of them: the article
+        // Keep the first `limit` and whatever ties the last of them: dates (by relevance) and article
         // ids decide among those.
-        matches.select_nth_unstable_by(limit - 1, key);
+        let first = |a: &ArticleMatch, b: &ArticleMatch| match sort {
+            SortOrder::Relevance => b.score.total_cmp(&a.score),
+            SortOrder::Newest | SortOrder::Oldest => by_date(a, b),
+        };
+        matches.select_nth_unstable_by(limit - 1, first);
         let last = matches[limit - 1];
-        matches.retain(|m| key(m, &last) != std::cmp::Ordering::Greater);
+        matches.retain(|m| first(m, &last) != std::cmp::Ordering::Greater);
+    }
+    if sort == SortOrder::Relevance {
+        read_dates(reader, &mut matches)?;
     }
     let mut ids = ArticleIds::new(reader);
     let mut named = matches
