@@ -11,7 +11,7 @@ use dateline::output::{
     SearchSummary,
 };
 use dateline::search::suggest::{missing_words, MissingWord};
-use dateline::search::{search, MatchMode, SearchRequest, SortOrder};
+use dateline::search::{search, MatchMode, SearchRequest, SortOrder, Within};
 use dateline::text::dates::DateRange;
 
 use super::{resolve_color, stdout_is_terminal};
@@ -107,8 +107,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         if reader.is_empty() {
             super::say_index_is_empty(&reader);
         } else if format == SearchFormat::Text {
+            let unit = match request.within {
+                Within::Article => "article",
+                Within::Passage => "passage",
+            };
             eprintln!(
-                "dateline: no passage matches {}{}",
+                "dateline: no {unit} matches {}{}",
                 summary.query,
                 why_nothing(&reader, &request)?
             );
@@ -129,7 +133,7 @@ fn output_format(args: &SearchArgs) -> SearchFormat {
         .unwrap_or(SearchFormat::Text)
 }
 
-/// Why a search found nothing, as the rest of the "no passage matches" line: words the index does not
+/// Why a search found nothing, as the rest of the "no article (or passage) matches" line: words the index does not
 /// hold (with the closest it does), or matches that the date range leaves out, or the hint to match
 /// any word.
 fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::Result<String> {
@@ -164,9 +168,31 @@ fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::Result<Strin
             ));
         }
     }
-    Ok(match request.match_mode {
-        MatchMode::All if request.query.split_whitespace().count() > 1 => {
-            " (hint: every word must be in one passage; try --match any)".to_string()
+    if request.within == Within::Passage {
+        let whole = SearchRequest {
+            within: Within::Article,
+            limit: Some(0),
+            count: true,
+            ..request.clone()
+        };
+        if let Some(counts) = search(reader, &whole)?.counts.filter(|c| c.articles > 0) {
+            let n = counts.articles;
+            return Ok(format!(
+                " (hint: {n} article{} hold{} the words in different passages; leave out \
+                 --within passage to find {})",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" },
+                if n == 1 { "it" } else { "them" },
+            ));
+        }
+    }
+    Ok(match (request.match_mode, request.within) {
+        (MatchMode::All, within) if request.query.split_whitespace().count() > 1 => {
+            let unit = match within {
+                Within::Article => "the same article",
+                Within::Passage => "one passage",
+            };
+            format!(" (hint: every word must be in {unit}; try --match any)")
         }
         _ => String::new(),
     })

@@ -584,6 +584,6 @@ fn a_missing_corpus_leaves_nothing_and_an_empty_index_says_so() {
             err.contains("is empty (hint: add articles with `dateline index"),
             "{args:?}: {err}"
         );
-        assert!(!err.contains("no passage matches"), "{args:?}: {err}");
+        assert!(!err.contains(" matches"), "{args:?}: {err}");
     }
 }

@@ -295,7 +295,7 @@ fn exit_status_one_when_nothing_matches() {
     let env = sample_env();
     let out = env.run(&["search", "zzzz"]);
     assert_eq!(code(&out), 1);
-    assert!(stderr(&out).contains("no passage matches"));
+    assert!(stderr(&out).contains("no article matches"));
     let out = env.run(&["search", "zzzz", "--format", "json"]);
     assert_eq!(code(&out), 1);
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -526,7 +526,7 @@ fn nothing_found_says_why() {
     let err = nothing(&["Volker"]);
     assert!(
         err.contains(
-            "no passage matches Volker (hint: 'Volker' is not in the index: did you mean volcker \
+            "no article matches Volker (hint: 'Volker' is not in the index: did you mean volcker \
              (1 article)? or try Volker~)"
         ),
         "{err}"
@@ -542,14 +542,25 @@ fn nothing_found_says_why() {
     let err = nothing(&["Volcker", "--since", "2023"]);
     assert!(
         err.contains(
-            "no passage matches Volcker from 2023-01-01 on (hint: 1 article matches outside these \
+            "no article matches Volcker from 2023-01-01 on (hint: 1 article matches outside these \
              dates; the index holds 2022-03-15 to 2024-01-28)"
         ),
         "{err}"
     );
-    // Words present, but never in one passage: the hint to match any word, as before.
+    // Words present, but never in one article: the hint to match any word.
     let err = nothing(&["Volcker", "Senegal"]);
-    assert!(err.contains("try --match any"), "{err}");
+    assert!(err.contains("every word must be in the same article; try --match any"), "{err}");
+    // Within passages, words that share an article but no passage: the hint says so.
+    let err = nothing(&["coup", "president", "--within", "passage"]);
+    assert!(
+        err.contains(
+            "no passage matches coup president (hint: 1 article holds the words in different \
+             passages; leave out --within passage to find it)"
+        ),
+        "{err}"
+    );
+    let err = nothing(&["Volcker", "Senegal", "--within", "passage"]);
+    assert!(err.contains("every word must be in one passage; try --match any"), "{err}");
     // A missing word under NOT is no reason for finding nothing.
     assert_eq!(env.search_json(&["niger -xqzwv"]).total_articles, 3);
 }
