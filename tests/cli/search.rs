@@ -549,7 +549,10 @@ fn nothing_found_says_why() {
     );
     // Words present, but never in one article: the hint to match any word.
     let err = nothing(&["Volcker", "Senegal"]);
-    assert!(err.contains("every word must be in the same article; try --match any"), "{err}");
+    assert!(
+        err.contains("every word must be in the same article; try --match any"),
+        "{err}"
+    );
     // Within passages, words that share an article but no passage: the hint says so.
     let err = nothing(&["coup", "president", "--within", "passage"]);
     assert!(
@@ -560,7 +563,10 @@ fn nothing_found_says_why() {
         "{err}"
     );
     let err = nothing(&["Volcker", "Senegal", "--within", "passage"]);
-    assert!(err.contains("every word must be in one passage; try --match any"), "{err}");
+    assert!(
+        err.contains("every word must be in one passage; try --match any"),
+        "{err}"
+    );
     // A missing word under NOT is no reason for finding nothing.
     assert_eq!(env.search_json(&["niger -xqzwv"]).total_articles, 3);
 }
