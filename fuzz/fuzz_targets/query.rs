@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use dateline::index::documents::article_documents;
 use dateline::index::{DatelineIndex, Reader};
 use dateline::ingest::parse_article;
-use dateline::search::{search, MatchMode, SearchRequest};
+use dateline::search::{search, MatchMode, SearchRequest, Within};
 use libfuzzer_sys::fuzz_target;
 
 fn reader() -> &'static Reader {
@@ -45,12 +45,21 @@ fuzz_target!(|data: &[u8]| {
     if flags & 16 == 16 {
         request.limit = None;
     }
+    if flags & 32 == 32 {
+        request.within = Within::Passage;
+    }
     if let Ok(results) = search(reader(), &request) {
         for hit in results.hits() {
             let hit = hit.expect("a hit of a successful search reads back");
             for &(start, end) in &hit.highlights {
                 assert!(start < end && end <= hit.snippet.len());
                 assert!(hit.snippet.is_char_boundary(start) && hit.snippet.is_char_boundary(end));
+            }
+            for also in &hit.also {
+                assert!(also.passage != hit.passage);
+                for &(start, end) in &also.highlights {
+                    assert!(start < end && end <= also.snippet.len());
+                }
             }
         }
     }

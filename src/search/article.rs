@@ -155,6 +155,8 @@ struct Cursors<'a> {
     passages: &'a Column<u64>,
     /// By leaf index; `None` for leaves not opened.
     leaves: Vec<Option<Cursor>>,
+    /// Second cursors for scoring the leaves under a NOT (see [`super::compile::Leaf::negated`]).
+    scoring: Vec<Option<Cursor>>,
 }
 
 /// A leaf's scorer, and the article its current document belongs to (read once per document: the
@@ -267,7 +269,8 @@ impl Cursors<'_> {
         out.clear();
         let passages = self.passages;
         for &leaf in leaves {
-            let Some(Some(c)) = self.leaves.get_mut(leaf) else {
+            let own = self.scoring.get_mut(leaf).and_then(Option::as_mut);
+            let Some(c) = own.or(self.leaves.get_mut(leaf).and_then(Option::as_mut)) else {
                 continue;
             };
             if c.seek(start, passages) != start {
@@ -281,24 +284,39 @@ impl Cursors<'_> {
     }
 }
 
-/// Opens the cursors of the leaves `which` selects in one segment.
+/// Opens the cursors of the leaves `which` selects in one segment (and the scoring cursors of negated
+/// leaves when `matching`).
 fn open<'a>(
     prepared: &Prepared<'_>,
     reader: &SegmentReader,
     passages: &'a Column<u64>,
-    which: impl Fn(usize) -> bool,
+    matching: bool,
 ) -> tantivy::Result<Cursors<'a>> {
-    let leaves = prepared
-        .weights
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            which(i)
-                .then(|| Ok(Cursor::new(w.scorer(reader, 1.0)?, passages)))
-                .transpose()
-        })
-        .collect::<tantivy::Result<Vec<_>>>()?;
-    Ok(Cursors { passages, leaves })
+    let leaves = &prepared.query.leaves;
+    let cursor = |w: &dyn Weight| -> tantivy::Result<Cursor> {
+        Ok(Cursor::new(w.scorer(reader, 1.0)?, passages))
+    };
+    let mut matchers = Vec::with_capacity(prepared.weights.len());
+    let mut scoring = Vec::with_capacity(prepared.weights.len());
+    for (i, w) in prepared.weights.iter().enumerate() {
+        let leaf = leaves.get(i);
+        let scores = leaf.is_some_and(|l| l.scoring);
+        matchers.push(if matching || scores {
+            Some(cursor(w.as_ref())?)
+        } else {
+            None
+        });
+        scoring.push(if matching && scores && leaf.is_some_and(|l| l.negated) {
+            Some(cursor(w.as_ref())?)
+        } else {
+            None
+        });
+    }
+    Ok(Cursors {
+        passages,
+        leaves: matchers,
+        scoring,
+    })
 }
 
 /// Scratch space to score one article's passages, reused from article to article without clearing:
@@ -361,9 +379,25 @@ impl Tally {
                 self.sums[0] += lede_share;
             }
         }
+        // An article matched without any of the query's words (`niger OR -mali`: neither) is shown by
+        // the passages its bonus leaves hold (there, every passage).
+        let none_held = self.held.is_empty();
         for &(offset, leaf, score) in entries {
-            if leaves.get(leaf).is_some_and(|l| l.bonus) && self.holds(offset) {
-                self.sums[offset as usize] += score;
+            if !leaves.get(leaf).is_some_and(|l| l.bonus) {
+                continue;
+            }
+            let at = offset as usize;
+            if none_held && !self.holds(offset) {
+                if at >= self.sums.len() {
+                    self.sums.resize(at + 1, 0.0);
+                    self.stamps.resize(at + 1, 0);
+                }
+                self.stamps[at] = self.stamp;
+                self.sums[at] = 0.0;
+                self.held.push(offset);
+            }
+            if self.holds(offset) {
+                self.sums[at] += score;
             }
         }
         let mut best = 0u32;
@@ -419,7 +453,7 @@ pub(crate) fn scan(
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let ord = ord as SegmentOrdinal;
         let columns = reader.segment_columns(ord)?;
-        let mut cursors = open(prepared, segment, &columns.passages, |_| true)?;
+        let mut cursors = open(prepared, segment, &columns.passages, true)?;
         let alive = segment.alive_bitset();
         let mut target = 0;
         loop {
@@ -462,7 +496,6 @@ pub(crate) fn details(
     let mut out: Vec<Option<ArticleDetail>> = vec![None; wanted.len()];
     let mut entries = Vec::new();
     let mut tally = Tally::default();
-    let scoring = |i: usize| prepared.scoring.contains(&i);
     let mut at = 0;
     while at < order.len() {
         let ord = wanted[order[at]].segment;
@@ -471,7 +504,7 @@ pub(crate) fn details(
             prepared,
             searcher.segment_reader(ord),
             &columns.passages,
-            scoring,
+            false,
         )?;
         while at < order.len() && wanted[order[at]].segment == ord {
             let i = order[at];

@@ -79,6 +79,10 @@ struct Compiler<'a> {
     headline_boost: f32,
     /// The words of positive parts of the query in the headline field, when `headline_boost` is set.
     headline_words: Vec<Box<dyn Query>>,
+    /// The leaves standing for every passage (see `every_article`).
+    every_article: Vec<usize>,
+    /// How many NOTs the part being planned is under.
+    not_depth: usize,
 }
 
 impl Compiler<'_> {
@@ -377,6 +381,9 @@ pub(crate) struct Leaf {
     /// Only adds to the score of passages that other leaves hold (the headline of the words, the
     /// proximity of pairs): a passage it alone matches holds no query term.
     pub bonus: bool,
+    /// Under a NOT: matching moves its cursor ahead of the article being scored (looking for an article
+    /// without it), so scoring it needs a cursor of its own.
+    pub negated: bool,
 }
 
 /// How the leaves of a query combine for an article: a leaf holds for an article when one of its
@@ -414,13 +421,16 @@ impl Compiler<'_> {
             scoring: polarity == Polarity::Positive,
             also: also && polarity == Polarity::Positive,
             bonus: false,
+            negated: self.not_depth > 0,
         });
         Plan::Leaf(leaves.len() - 1)
     }
 
     /// Every passage of every article: what a query that only excludes starts from.
     fn every_article(&mut self, leaves: &mut Vec<Leaf>, polarity: Polarity) -> Plan {
-        self.leaf(leaves, Box::new(AllQuery), polarity, false)
+        let plan = self.leaf(leaves, Box::new(AllQuery), polarity, false);
+        self.every_article.push(leaves.len() - 1);
+        plan
     }
 
     /// The article-level plan of `node`, its leaves compiled for passages into `leaves`.
@@ -445,7 +455,10 @@ impl Compiler<'_> {
                 plan
             }
             Node::Not(inner) => {
-                let not = self.plan(inner, polarity.flip(), leaves)?;
+                self.not_depth += 1;
+                let not = self.plan(inner, polarity.flip(), leaves);
+                self.not_depth -= 1;
+                let not = not?;
                 let every = self.every_article(leaves, polarity);
                 Some(Plan::Bool {
                     must: vec![every],
@@ -457,7 +470,11 @@ impl Compiler<'_> {
                 let (mut must, mut should, mut not) = (Vec::new(), Vec::new(), Vec::new());
                 for item in items {
                     match item {
-                        Node::Not(inner) => not.extend(self.plan(inner, polarity.flip(), leaves)),
+                        Node::Not(inner) => {
+                            self.not_depth += 1;
+                            not.extend(self.plan(inner, polarity.flip(), leaves));
+                            self.not_depth -= 1;
+                        }
                         Node::Word(w)
                             if self.options.match_mode == MatchMode::All && self.is_common(w) =>
                         {
@@ -539,6 +556,8 @@ fn new_compiler(fields: &Fields, options: QueryOptions) -> Compiler<'_> {
         highlight: HighlightTerms::default(),
         headline_boost: 0.0,
         headline_words: Vec::new(),
+        every_article: Vec::new(),
+        not_depth: 0,
     }
 }
 
@@ -594,6 +613,18 @@ pub fn compile_articles(
     let plan = compiler
         .plan(&node, Polarity::Positive, &mut leaves)
         .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;
+    // "Every passage" of a NOT stands for the query's words only when it has none of its own (`NOT x`
+    // shows whole articles; `mali NOT (niger ...)` shows where mali is).
+    let every = std::mem::take(&mut compiler.every_article);
+    let has_words = leaves
+        .iter()
+        .enumerate()
+        .any(|(i, l)| l.scoring && !every.contains(&i));
+    if has_words {
+        for i in every {
+            leaves[i].bonus = true;
+        }
+    }
     let ranking = options.ranking;
     // Clauses that only add to the score of passages the query's words hold.
     let mut bonus: Vec<Box<dyn Query>> = Vec::new();
@@ -618,6 +649,7 @@ pub fn compile_articles(
                 scoring: true,
                 also: false,
                 bonus: true,
+                negated: false,
             });
             should.push(Plan::Leaf(leaves.len() - 1));
         }

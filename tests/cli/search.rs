@@ -790,3 +790,68 @@ fn words_in_different_passages_match_their_article_and_the_hit_names_where_each_
         .unwrap_or(0);
     assert_eq!(total, 0);
 }
+
+/// Whatever the query, every matching article is shown by at least one passage, `--per-article 0` lists
+/// exactly the passages counted, and a double NOT is no NOT.
+#[test]
+fn every_matching_article_is_shown_and_totals_add_up() {
+    let env = sample_env();
+    for q in [
+        "niger",
+        "niger OR -mali",
+        "NOT niger",
+        "NOT NOT niger",
+        "NOT (niger OR NOT mali)",
+        "mali -(niger -coup)",
+        "headline:(coup) niger",
+        "lede:niger -france",
+        "\"central bank\" OR senegal",
+        "niger~ Tchian*",
+        "coup president",
+    ] {
+        for within in ["article", "passage"] {
+            let one = env.search_json(&[q, "--all", "--within", within]);
+            let mut articles: Vec<&str> = one.hits.iter().map(|h| h.article.as_str()).collect();
+            articles.sort_unstable();
+            articles.dedup();
+            assert_eq!(
+                articles.len(),
+                one.hits.len(),
+                "{q} {within}: one hit per article"
+            );
+            assert_eq!(one.hits.len() as u64, one.total_articles, "{q} {within}");
+            let all = env.search_json(&[q, "--all", "--per-article", "0", "--within", within]);
+            assert_eq!(all.hits.len() as u64, all.total_passages, "{q} {within}");
+            assert_eq!(all.total_articles, one.total_articles, "{q} {within}");
+            // The timeline counts the same articles and passages.
+            let out = env.run(&["timeline", q, "--within", within, "--format", "json"]);
+            assert!(code(&out) <= 1, "{q}: {}", stderr(&out));
+            let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+            let series = &t["series"][0];
+            let sum = |key: &str| -> u64 {
+                series["buckets"]
+                    .as_array()
+                    .expect("buckets")
+                    .iter()
+                    .filter_map(|b| b[key].as_u64())
+                    .sum()
+            };
+            let undated = series["undated"].as_u64().expect("undated");
+            let undated_passages = series["undated_passages"].as_u64().expect("undated");
+            assert_eq!(
+                (
+                    sum("articles") + undated,
+                    sum("passages") + undated_passages
+                ),
+                (all.total_articles, all.total_passages),
+                "{q} {within}: timeline"
+            );
+        }
+    }
+    let twice = env.search_json(&["NOT NOT niger", "--all", "--per-article", "0"]);
+    let once = env.search_json(&["niger", "--all", "--per-article", "0"]);
+    assert_eq!(
+        (twice.total_articles, twice.total_passages),
+        (once.total_articles, once.total_passages)
+    );
+}
