@@ -10,7 +10,9 @@
 //! ```
 //!
 //! `benches/compare.sh` runs it after building the index; without `--bin` only the in-process figures
-//! are measured.
+//! are measured. `--within passage` measures the passage search (every word in one passage) instead of
+//! the default article search, `--rounds N` and `--processes N` set the repetitions, `--only QUERY` runs
+//! one query (for profiles).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

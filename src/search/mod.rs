@@ -1,10 +1,14 @@
-//! Searching: a [`SearchRequest`] becomes a tantivy query with the date filter inside it; every match is
-//! collected as a small record (score, date, article, passage, address), ranked and grouped by article,
-//! and the texts of the hits to print are read from the index one at a time.
+//! Searching: a [`SearchRequest`] is matched against whole articles (by default) or single passages,
+//! within its dates; every match is kept as a small record (score, date, article, passage, address),
+//! ranked and grouped by article, and the texts of the hits to print are read from the index one at a
+//! time.
 //!
-//! The steps, one module each: [`parse`] the query language, [`compile`](mod@compile) it for tantivy, filter by
-//! [`date_filter`], gather matches with the collectors, order them by [`ranking`], and mark the
-//! words found with [`highlight`]; when nothing is found, [`suggest`] names the words the index lacks.
+//! The steps, one module each: [`parse`] the query language, [`compile`](mod@compile) it for tantivy
+//! (a query per passage, or a plan of leaves for articles), filter by [`date_filter`], gather matches
+//! (the article matcher leaps from article to article over the leaves' posting lists and scores the
+//! passages of each match; the passage search uses collectors), order them by [`ranking`], and mark
+//! the words found with [`highlight`]; when nothing is found, [`suggest`] names the words the index
+//! lacks.
 
 mod article;
 mod collectors;
@@ -53,8 +57,9 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Every unquoted word is fuzzy (`word~`).
     pub fuzzy: bool,
-    /// Count every match for [`SearchResults::counts`]. Counting visits every matching passage, which
-    /// costs more than finding the top few: leave it off when the totals are not shown.
+    /// Count every match for [`SearchResults::counts`]. Within passages, counting visits every matching
+    /// passage, which costs more than finding the top few: leave it off when the totals are not shown.
+    /// Within articles every match is visited anyway, and the counts are always given.
     pub count: bool,
 }
 
