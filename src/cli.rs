@@ -41,6 +41,8 @@ pub enum Command {
     /// Check the index: every file's checksum, every segment, the file state. Exit status 0 when
     /// sound, 1 when damage was found.
     Verify(InfoArgs),
+    /// Serve a web page and a JSON API over the index (search, timeline, articles, exports).
+    Serve(ServeArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -218,6 +220,37 @@ pub enum TimelineFormat {
     Text,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+The page and its assets are built into the binary; nothing is loaded from the network. A commit by
+`dateline index` while the server runs is seen by the next request.
+
+API (parameters are the search flags: q, since, until, on, n, offset, per_article, sort, match, within,
+fuzzy): GET /api/search, /api/search.csv, /api/search.jsonl, /api/search.json, /api/timeline,
+/api/articles/ID, /api/info, /healthz; described at /api/openapi.json.
+
+Examples:
+  dateline serve --open
+  dateline serve --bind 0.0.0.0:8080 --token \"$(openssl rand -hex 16)\"")]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Address and port to listen on; any address but the loopback one needs a token.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Every request must carry this token (API: Authorization: Bearer TOKEN; the page asks once).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "DATELINE_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Args)]

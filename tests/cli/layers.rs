@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 /// The library's folders, lowest first.
-const LAYERS: [&str; 6] = ["text", "ingest", "index", "search", "analysis", "output"];
+const LAYERS: [&str; 7] = [
+    "text", "ingest", "index", "search", "analysis", "output", "server",
+];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

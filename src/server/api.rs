@@ -1,0 +1,568 @@
+//! The JSON API: the command line's requests and printers behind HTTP parameters.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{mpsc, oneshot};
+use tokio_stream::wrappers::ReceiverStream;
+
+use super::state::Shared;
+use crate::analysis::{stats, timeline, Bucketing, TimelineRequest};
+use crate::error::{DateBound, DateProblem, Error};
+use crate::output::{
+    write_article_json, write_stats_json, write_timeline_json, CsvPrinter, JsonPrinter,
+    JsonlPrinter, SearchPrinter, SearchSummary,
+};
+use crate::search::highlight::highlighter_for;
+use crate::search::{search, MatchMode, SearchRequest, SortOrder, Within};
+use crate::text::dates::parse_range;
+
+/// Most hits one page of `/api/search` returns.
+pub const MAX_PAGE: usize = 1000;
+/// How long an export waits for a client that reads nothing before it gives up.
+const STALLED_CLIENT: Duration = Duration::from_secs(30);
+
+/// An error answer: `{"error": ..., "hint": ...}` with its status.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub error: String,
+    pub hint: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: impl Into<String>, hint: Option<String>) -> ApiError {
+        ApiError {
+            status,
+            error: error.into(),
+            hint,
+        }
+    }
+
+    fn bad(error: impl Into<String>, hint: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, error, Some(hint.into()))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.error, "hint": self.hint });
+        let mut response = (self.status, body.to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    }
+}
+
+fn param_of(bound: DateBound) -> &'static str {
+    match bound {
+        DateBound::Since => "since",
+        DateBound::Until => "until",
+        DateBound::On => "on",
+    }
+}
+
+impl From<Error> for ApiError {
+    /// The library's error, with the API's own hint (parameters, not flags).
+    fn from(err: Error) -> ApiError {
+        let message = err.to_string();
+        let bad = |hint: &str| ApiError::bad(message.clone(), hint);
+        match &err {
+            Error::QuerySyntax { .. } => {
+                bad("close quotes and parentheses; OR, AND and NOT need words on both sides")
+            }
+            Error::QueryLimit(_) => bad("search for words or \"quoted phrases\""),
+            Error::OnlyCommonWords { words } => bad(&format!(
+                "they are in almost every passage; quote them to search them anyway: \"{}\"",
+                words.join(" ")
+            )),
+            Error::LeadingWildcard { stem, .. } => bad(&format!(
+                "search {stem}, or {stem}* for the words that start with it"
+            )),
+            Error::BadDate { bound, problem, .. } => {
+                let hint = match problem {
+                    DateProblem::Shape => "dates are YYYY, YYYY-MM or YYYY-MM-DD, as in 1987-03-28",
+                    DateProblem::NoSuchDay => {
+                        "months run from 01 to 12, and days to the end of their month"
+                    }
+                    DateProblem::OutOfRange => "dates from 1678 to 2261 can be searched",
+                };
+                ApiError::bad(
+                    format!("{} (parameter {})", message, param_of(*bound)),
+                    hint,
+                )
+            }
+            Error::EmptyDateRange { .. } => bad("swap since and until"),
+            Error::UnknownArticle { suggestions, .. } => ApiError::new(
+                StatusCode::NOT_FOUND,
+                message,
+                (!suggestions.is_empty())
+                    .then(|| format!("the closest ids: {}", suggestions.join(", "))),
+            ),
+            Error::MissingIndex(_)
+            | Error::SchemaVersion { .. }
+            | Error::IndexNotFolder(_)
+            | Error::ForeignIndex(_)
+            | Error::Damaged { .. } => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                message,
+                Some("build or rebuild the index with `dateline index`".to_string()),
+            ),
+            _ => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                message,
+                Some("the index cannot be read now; try again".to_string()),
+            ),
+        }
+    }
+}
+
+/// The parameters of a query string, in order (a name may repeat: `q=a&q=b`).
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn parse(raw: Option<&str>) -> Params {
+        Params(
+            form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    fn number(&self, name: &str, default: usize) -> Result<usize, ApiError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v.trim().parse().map_err(|_| {
+                ApiError::bad(
+                    format!("{name} must be a whole number, not '{v}'"),
+                    format!("for example {name}={default}"),
+                )
+            }),
+        }
+    }
+
+    fn choice<T: Copy>(
+        &self,
+        name: &str,
+        default: T,
+        options: &[(&str, T)],
+    ) -> Result<T, ApiError> {
+        let Some(v) = self.get(name) else {
+            return Ok(default);
+        };
+        options
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(v.trim()))
+            .map(|(_, t)| *t)
+            .ok_or_else(|| {
+                let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+                ApiError::bad(
+                    format!("{name} cannot be '{v}'"),
+                    format!("{name} is one of {}", names.join(", ")),
+                )
+            })
+    }
+
+    fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        self.choice(
+            name,
+            false,
+            &[
+                ("true", true),
+                ("1", true),
+                ("yes", true),
+                ("false", false),
+                ("0", false),
+                ("no", false),
+            ],
+        )
+    }
+
+    fn dates(&self) -> Result<crate::text::dates::DateRange, ApiError> {
+        Ok(parse_range(
+            self.get("since"),
+            self.get("until"),
+            self.get("on"),
+        )?)
+    }
+
+    fn match_mode(&self) -> Result<MatchMode, ApiError> {
+        self.choice(
+            "match",
+            MatchMode::All,
+            &[("all", MatchMode::All), ("any", MatchMode::Any)],
+        )
+    }
+
+    fn within(&self) -> Result<Within, ApiError> {
+        self.choice(
+            "within",
+            Within::Article,
+            &[("article", Within::Article), ("passage", Within::Passage)],
+        )
+    }
+}
+
+/// A search request from the parameters; `page` is `(offset, n)` for one page, `None` for every hit.
+fn search_request(params: &Params, all: bool) -> Result<(SearchRequest, usize), ApiError> {
+    let query = params
+        .get("q")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| ApiError::bad("the query is empty", "give one with q=, as in q=niger"))?;
+    let n = params.number("n", 10)?;
+    if n > MAX_PAGE {
+        return Err(ApiError::bad(
+            format!("n is at most {MAX_PAGE}, not {n}"),
+            "ask for more pages with offset=, or export every hit from /api/search.csv",
+        ));
+    }
+    let offset = params.number("offset", 0)?;
+    let mut request = SearchRequest::new(query);
+    request.dates = params.dates()?;
+    request.limit = if all {
+        None
+    } else {
+        Some(offset.saturating_add(n))
+    };
+    request.per_article = params.number("per_article", 1)?;
+    request.sort = params.choice(
+        "sort",
+        SortOrder::Relevance,
+        &[
+            ("relevance", SortOrder::Relevance),
+            ("newest", SortOrder::Newest),
+            ("oldest", SortOrder::Oldest),
+        ],
+    )?;
+    request.match_mode = params.match_mode()?;
+    request.within = params.within()?;
+    request.fuzzy = params.flag("fuzzy")?;
+    request.count = true;
+    Ok((request, if all { 0 } else { offset }))
+}
+
+fn summary(
+    request: &SearchRequest,
+    counts: Option<crate::search::MatchCounts>,
+    shown: usize,
+) -> SearchSummary {
+    SearchSummary {
+        query: request.query.clone(),
+        since: request.dates.since.map(|d| d.to_string()),
+        until: request.dates.until.map(|d| d.to_string()),
+        total_passages: counts.map(|c| c.passages),
+        total_articles: counts.map(|c| c.articles),
+        shown,
+    }
+}
+
+/// Runs blocking work (the index) off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+        Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the request failed: {e}"),
+            None,
+        ))
+    })
+}
+
+fn json_response(body: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /api/search`: one page of hits, as `search --format json`.
+pub async fn search_page(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let (request, offset) = search_request(&params, false)?;
+    let body = blocking(move || {
+        let reader = shared.reader()?;
+        let results = search(&reader, &request)?;
+        let shown = results.len().saturating_sub(offset);
+        let summary = summary(&request, results.counts, shown);
+        let mut out = Vec::new();
+        let mut printer = JsonPrinter::new(&mut out);
+        let write =
+            |e: io::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None);
+        printer.begin(&summary).map_err(write)?;
+        for hit in results.hits().skip(offset) {
+            printer.hit(&hit?).map_err(write)?;
+        }
+        printer.finish(&summary).map_err(write)?;
+        Ok(out)
+    })
+    .await?;
+    Ok(json_response(body))
+}
+
+/// The formats of an export.
+#[derive(Debug, Clone, Copy)]
+pub enum Export {
+    Csv,
+    Jsonl,
+    Json,
+}
+
+impl Export {
+    fn content_type(self) -> &'static str {
+        match self {
+            Export::Csv => "text/csv; charset=utf-8",
+            Export::Jsonl => "application/x-ndjson",
+            Export::Json => "application/json",
+        }
+    }
+
+    fn file_name(self) -> &'static str {
+        match self {
+            Export::Csv => "attachment; filename=\"dateline-search.csv\"",
+            Export::Jsonl => "attachment; filename=\"dateline-search.jsonl\"",
+            Export::Json => "attachment; filename=\"dateline-search.json\"",
+        }
+    }
+}
+
+/// Writes into the response body in chunks; fails (ending the export) when the client is gone or has
+/// read nothing for [`STALLED_CLIENT`].
+struct ChunkWriter {
+    buf: Vec<u8>,
+    tx: mpsc::Sender<Result<Bytes, io::Error>>,
+    runtime: tokio::runtime::Handle,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl ChunkWriter {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::take(&mut self.buf));
+        let tx = self.tx.clone();
+        let sent = self.runtime.block_on(async move {
+            tokio::time::timeout(STALLED_CLIENT, tx.send(Ok(chunk))).await
+        });
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(io::Error::new(io::ErrorKind::BrokenPipe, "the client left")),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
+    }
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+/// `GET /api/search.csv`, `.jsonl`, `.json`: every hit, streamed as the command line writes them.
+pub async fn search_export(
+    shared: Arc<Shared>,
+    raw: Option<String>,
+    format: Export,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let (request, _) = search_request(&params, true)?;
+    let (tx, rx) = mpsc::channel::<Result<Bytes, io::Error>>(4);
+    let (ready_tx, ready_rx) = oneshot::channel::<Result<(), ApiError>>();
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let results = match shared
+            .reader()
+            .and_then(|reader| Ok((search(&reader, &request)?, reader)))
+        {
+            Ok((results, _reader)) => {
+                if ready_tx.send(Ok(())).is_err() {
+                    return;
+                }
+                results
+            }
+            Err(e) => {
+                let _ = ready_tx.send(Err(e.into()));
+                return;
+            }
+        };
+        let summary = summary(&request, results.counts, results.len());
+        let out = ChunkWriter {
+            buf: Vec::with_capacity(CHUNK),
+            tx: tx.clone(),
+            runtime,
+        };
+        let mut printer: Box<dyn SearchPrinter> = match format {
+            Export::Csv => Box::new(CsvPrinter::new(out, b',')),
+            Export::Jsonl => Box::new(JsonlPrinter::new(out)),
+            Export::Json => Box::new(JsonPrinter::new(out)),
+        };
+        let mut run = || -> io::Result<()> {
+            printer.begin(&summary)?;
+            for hit in results.hits() {
+                let hit = hit.map_err(|e| io::Error::other(e.to_string()))?;
+                printer.hit(&hit)?;
+            }
+            printer.finish(&summary)
+        };
+        if let Err(e) = run() {
+            // Tell the client the body is cut (when it is still there to hear it).
+            let _ = tx.blocking_send(Err(e));
+        }
+    });
+    match ready_rx.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e),
+        Err(_) => {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the export stopped before it started",
+                None,
+            ))
+        }
+    }
+    let body = Body::from_stream(ReceiverStream::new(rx));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.content_type()),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static(format.file_name()),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /api/timeline`: `timeline --format json` for each `q`.
+pub async fn timeline_json(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let queries = params.all("q");
+    if queries.is_empty() {
+        return Err(ApiError::bad(
+            "the query is empty",
+            "give one or more with q=, as in q=niger&q=mali",
+        ));
+    }
+    let by = match params.get("by") {
+        None => None,
+        Some(_) => Some(params.choice(
+            "by",
+            Bucketing::Month,
+            &[
+                ("day", Bucketing::Day),
+                ("week", Bucketing::Week),
+                ("month", Bucketing::Month),
+                ("year", Bucketing::Year),
+            ],
+        )?),
+    };
+    let request = TimelineRequest {
+        queries: queries.iter().map(|q| q.trim().to_string()).collect(),
+        dates: params.dates()?,
+        by,
+        match_mode: params.match_mode()?,
+        within: params.within()?,
+    };
+    let body = blocking(move || {
+        let reader = shared.reader()?;
+        let t = timeline(&reader, &request)?;
+        let mut out = Vec::new();
+        write_timeline_json(&mut out, &t)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None))?;
+        Ok(out)
+    })
+    .await?;
+    Ok(json_response(body))
+}
+
+/// `GET /api/articles/{id}`: `show --format json`, with `?highlight=QUERY`. The id is looked up in the
+/// index, never used as a path.
+pub async fn article_json(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let highlight = params.get("highlight").map(str::to_string);
+    let body = blocking(move || {
+        let reader = shared.reader()?;
+        let highlighter = match &highlight {
+            Some(q) => Some(highlighter_for(&reader, q)?),
+            None => None,
+        };
+        let article = reader.article(&id)?;
+        let highlights: Option<Vec<Vec<(usize, usize)>>> =
+            highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
+        let mut out = Vec::new();
+        write_article_json(&mut out, &article, highlights.as_deref())
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None))?;
+        Ok(out)
+    })
+    .await?;
+    Ok(json_response(body))
+}
+
+/// `GET /api/info`: `info --format json`.
+pub async fn info_json(State(shared): State<Arc<Shared>>) -> Result<Response, ApiError> {
+    let body = blocking(move || {
+        let reader = shared.reader()?;
+        let s = stats(&reader)?;
+        let mut out = Vec::new();
+        write_stats_json(&mut out, &s)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None))?;
+        Ok(out)
+    })
+    .await?;
+    Ok(json_response(body))
+}

@@ -1,0 +1,51 @@
+//! What every request shares: the index folder, the token, and the open reader, reopened when a commit
+//! has replaced the index's `meta.json` since it was opened (a commit by `dateline index` is seen by the
+//! next request, without a restart).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use crate::error::Result;
+use crate::index::Reader;
+
+/// The state of a running server.
+pub struct Shared {
+    pub index: PathBuf,
+    /// Every request must carry it when set.
+    pub token: Option<String>,
+    open: Mutex<Option<(Stamp, Arc<Reader>)>>,
+}
+
+/// What identifies a commit from outside: `meta.json`'s modification time and length (a commit writes
+/// a new file and renames it into place).
+type Stamp = Option<(SystemTime, u64)>;
+
+fn stamp(index: &std::path::Path) -> Stamp {
+    let meta = std::fs::metadata(index.join("meta.json")).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+impl Shared {
+    pub fn new(index: PathBuf, token: Option<String>) -> Shared {
+        Shared {
+            index,
+            token,
+            open: Mutex::new(None),
+        }
+    }
+
+    /// The reader of the index's last commit (blocking: call it off the async threads).
+    pub fn reader(&self) -> Result<Arc<Reader>> {
+        let now = stamp(&self.index);
+        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((seen, reader)) = open.as_ref() {
+            if *seen == now && now.is_some() {
+                return Ok(reader.clone());
+            }
+        }
+        let reader = Arc::new(Reader::open(&self.index)?);
+        *open = Some((now, reader.clone()));
+        Ok(reader)
+    }
+}
