@@ -8,6 +8,7 @@ mod layers;
 mod model;
 mod reuters;
 mod search;
+mod serve;
 mod show_info;
 mod timeline;
 mod util;

@@ -1,1 +1,351 @@
+// dateline's page: the address holds the state (/?q=...&since=...; /?article=ID&passage=N&q=...), the
+// API gives JSON, and article text is only ever set as text (textContent), never parsed as markup.
 "use strict";
+
+const PAGE = 20;
+const SEARCH_KEYS = ["q", "since", "until", "within", "match", "sort", "per_article", "fuzzy"];
+const DEFAULTS = { within: "article", match: "all", sort: "relevance", per_article: "1", fuzzy: "" };
+const $ = (id) => document.getElementById(id);
+
+let shown = 0;
+let generation = 0;
+// Whether the article on view was opened from the results of this page (Back then returns to them).
+let fromResults = false;
+
+// The search parameters of the address, without the defaults.
+function stateFromAddress() {
+  const params = new URLSearchParams(location.search);
+  const state = {};
+  for (const key of SEARCH_KEYS.concat(["article", "passage"])) {
+    const v = params.get(key);
+    if (v !== null && v !== "") state[key] = v;
+  }
+  return state;
+}
+
+function searchParams(state, extra) {
+  const params = new URLSearchParams();
+  for (const key of SEARCH_KEYS) {
+    const v = state[key];
+    if (v !== undefined && v !== "" && v !== DEFAULTS[key]) params.set(key, v);
+  }
+  for (const [k, v] of Object.entries(extra || {})) params.set(k, v);
+  return params;
+}
+
+function formState() {
+  const state = {};
+  for (const key of SEARCH_KEYS) {
+    const el = $(key);
+    if (el.type === "checkbox") {
+      if (el.checked) state[key] = "true";
+    } else if (el.value.trim() !== "") {
+      state[key] = el.value.trim();
+    }
+  }
+  return state;
+}
+
+function fillForm(state) {
+  for (const key of SEARCH_KEYS) {
+    const el = $(key);
+    if (el.type === "checkbox") el.checked = state[key] === "true";
+    else el.value = state[key] !== undefined ? state[key] : (DEFAULTS[key] || "");
+  }
+}
+
+function go(state) {
+  const params = searchParams(state, {});
+  if (state.article) params.set("article", state.article);
+  if (state.passage) params.set("passage", state.passage);
+  history.pushState(null, "", "/?" + params.toString());
+  render();
+}
+
+// Text with the byte ranges `ranges` (UTF-8, as the API gives them) marked.
+function marked(text, ranges) {
+  const frag = document.createDocumentFragment();
+  const bytes = new TextEncoder().encode(text);
+  const decode = (a, b) => new TextDecoder().decode(bytes.subarray(a, b));
+  let at = 0;
+  for (const [start, end] of ranges || []) {
+    if (start < at || end > bytes.length || start >= end) continue;
+    if (start > at) frag.appendChild(document.createTextNode(decode(at, start)));
+    const mark = document.createElement("mark");
+    mark.textContent = decode(start, end);
+    frag.appendChild(mark);
+    at = end;
+  }
+  if (at < bytes.length) frag.appendChild(document.createTextNode(decode(at, bytes.length)));
+  return frag;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function showError(body) {
+  const box = $("error");
+  box.replaceChildren();
+  if (!body) {
+    box.hidden = true;
+    return;
+  }
+  box.appendChild(document.createTextNode(body.error || "the request failed"));
+  if (body.hint) box.appendChild(el("span", "hint", "Hint: " + body.hint));
+  box.hidden = false;
+}
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" } });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (e) {
+    body = { error: "the server answered " + response.status };
+  }
+  if (!response.ok) throw body;
+  return body;
+}
+
+function articleLink(state, hit) {
+  const params = searchParams(state, { article: hit.article, passage: String(hit.passage) });
+  return "/?" + params.toString();
+}
+
+function renderHit(state, hit) {
+  const li = el("li", "hit");
+  const head = el("div", "head");
+  head.appendChild(el("span", "date", hit.date || "undated"));
+  const link = el("a", "headline", hit.headline || hit.article);
+  link.href = articleLink(state, hit);
+  link.addEventListener("click", (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    history.pushState(null, "", link.href);
+    fromResults = true;
+    render();
+  });
+  head.appendChild(link);
+  head.appendChild(el("span", "where", hit.article + " · ¶" + hit.passage));
+  li.appendChild(head);
+  const snippet = el("p", "snippet");
+  snippet.appendChild(marked(hit.snippet, hit.highlights));
+  li.appendChild(snippet);
+  for (const also of hit.also || []) {
+    const p = el("p", "also");
+    p.appendChild(el("span", "label", "also ¶" + also.passage));
+    p.appendChild(marked(also.snippet, also.highlights));
+    li.appendChild(p);
+  }
+  return li;
+}
+
+function summaryLine(body, count) {
+  const articles = body.total_articles || 0;
+  const passages = body.total_passages || 0;
+  if (articles === 0) return "Nothing found.";
+  const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+  return plural(articles, "matching article") + " (" + plural(passages, "passage") +
+    " holding the words); " + count + " shown.";
+}
+
+async function loadPage(state, offset, mine) {
+  const params = searchParams(state, { n: String(PAGE), offset: String(offset) });
+  const body = await getJson("/api/search?" + params.toString());
+  if (mine !== generation) return;
+  const list = $("hits");
+  for (const hit of body.hits) list.appendChild(renderHit(state, hit));
+  shown = offset + body.hits.length;
+  $("summary").textContent = summaryLine(body, shown);
+  const total = state.per_article === "0" ? body.total_passages : body.total_articles;
+  $("more").hidden = !(shown < total && body.hits.length === PAGE);
+}
+
+function svg(tag, attrs) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  return node;
+}
+
+async function loadTimeline(state, mine) {
+  const params = new URLSearchParams();
+  params.set("q", state.q);
+  for (const key of ["since", "until", "match", "within"]) if (state[key]) params.set(key, state[key]);
+  const figure = $("timeline");
+  let body;
+  try {
+    body = await getJson("/api/timeline?" + params.toString());
+  } catch (e) {
+    figure.hidden = true;
+    return;
+  }
+  if (mine !== generation) return;
+  const buckets = (body.series[0] && body.series[0].buckets) || [];
+  if (buckets.length === 0) {
+    figure.hidden = true;
+    return;
+  }
+  const most = Math.max(1, ...buckets.map((b) => b.articles));
+  const width = 1000, height = 120, bottom = 16;
+  const step = width / buckets.length;
+  const chart = svg("svg", { viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none",
+    role: "img", "aria-label": "Matching articles per " + body.by });
+  buckets.forEach((b, i) => {
+    const h = Math.round(((height - bottom - 4) * b.articles) / most);
+    const bar = svg("rect", {
+      class: "bar" + (b.partial ? " partial" : ""), x: i * step + step * 0.1, width: Math.max(1, step * 0.8),
+      y: height - bottom - h, height: Math.max(h, b.articles > 0 ? 1 : 0), tabindex: 0,
+      "data-start": b.start, "data-end": b.end,
+    });
+    const title = svg("title");
+    title.textContent = b.label + ": " + b.articles + " article" + (b.articles === 1 ? "" : "s") +
+      " (click to narrow the dates to it)";
+    bar.appendChild(title);
+    const narrow = () => go(Object.assign({}, state, { since: b.start, until: b.end }));
+    bar.addEventListener("click", narrow);
+    bar.addEventListener("keydown", (event) => { if (event.key === "Enter") narrow(); });
+    chart.appendChild(bar);
+  });
+  const first = svg("text", { x: 2, y: height - 3 });
+  first.textContent = buckets[0].label;
+  const last = svg("text", { x: width - 2, y: height - 3, "text-anchor": "end" });
+  last.textContent = buckets[buckets.length - 1].label;
+  chart.appendChild(first);
+  chart.appendChild(last);
+  $("timeline-chart").replaceChildren(chart);
+  $("timeline-caption").textContent = "Matching articles per " + body.by + " (most: " + most +
+    "); click a bar to narrow the dates to it.";
+  figure.hidden = false;
+}
+
+function setExports(state) {
+  const params = searchParams(state, {}).toString();
+  $("export-csv").href = "/api/search.csv?" + params;
+  $("export-jsonl").href = "/api/search.jsonl?" + params;
+  $("export-json").href = "/api/search.json?" + params;
+  $("exports").hidden = false;
+}
+
+async function renderSearch(state, mine) {
+  $("article-view").hidden = true;
+  $("results-view").hidden = false;
+  $("hits").replaceChildren();
+  $("more").hidden = true;
+  $("exports").hidden = true;
+  $("timeline").hidden = true;
+  $("summary").textContent = "";
+  if (!state.q) {
+    document.title = "dateline";
+    return;
+  }
+  document.title = state.q + " · dateline";
+  $("summary").textContent = "Searching…";
+  try {
+    await loadPage(state, 0, mine);
+  } catch (body) {
+    if (mine !== generation) return;
+    $("summary").textContent = "";
+    showError(body);
+    return;
+  }
+  setExports(state);
+  loadTimeline(state, mine);
+}
+
+async function renderArticle(state, mine) {
+  $("results-view").hidden = true;
+  const view = $("article-view");
+  const params = new URLSearchParams();
+  if (state.q) params.set("highlight", state.q);
+  let body;
+  try {
+    body = await getJson("/api/articles/" + encodeURIComponent(state.article) + "?" + params.toString());
+  } catch (error) {
+    if (mine !== generation) return;
+    showError(error);
+    view.hidden = true;
+    return;
+  }
+  if (mine !== generation) return;
+  document.title = (body.headline || body.article) + " · dateline";
+  $("article-headline").textContent = body.headline || body.article;
+  $("article-meta").textContent = (body.date || "undated") + " · " + body.article;
+  const back = $("back");
+  back.href = "/?" + searchParams(state, {}).toString();
+  const container = $("article-body");
+  container.replaceChildren();
+  const wanted = Number(state.passage || 0);
+  let target = null;
+  body.paragraphs.forEach((text, i) => {
+    const [first, last] = body.passages[i] || [i + 1, i + 1];
+    const row = el("div", "para");
+    row.id = "p" + first;
+    row.appendChild(el("span", "num", first === last ? "¶" + first : "¶" + first + "–" + last));
+    const p = el("p");
+    p.appendChild(marked(text, body.highlights ? body.highlights[i] : []));
+    row.appendChild(p);
+    if (wanted >= first && wanted <= last) {
+      row.classList.add("current");
+      target = row;
+    }
+    container.appendChild(row);
+  });
+  view.hidden = false;
+  if (target) target.scrollIntoView({ block: "center" });
+  else window.scrollTo(0, 0);
+}
+
+function render() {
+  const mine = ++generation;
+  const state = stateFromAddress();
+  fillForm(state);
+  showError(null);
+  if (state.article) {
+    renderArticle(state, mine);
+  } else {
+    fromResults = false;
+    renderSearch(state, mine);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    go(formState());
+  });
+  for (const key of ["within", "match", "sort", "per_article", "fuzzy"]) {
+    $(key).addEventListener("change", () => { if ($("q").value.trim()) go(formState()); });
+  }
+  $("more").addEventListener("click", async () => {
+    const mine = generation;
+    try {
+      await loadPage(stateFromAddress(), shown, mine);
+    } catch (body) {
+      showError(body);
+    }
+  });
+  $("back").addEventListener("click", (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (fromResults) {
+      history.back();
+    } else {
+      history.pushState(null, "", $("back").href);
+      render();
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
+    if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      $("q").focus();
+      $("q").select();
+    }
+  });
+  window.addEventListener("popstate", render);
+  render();
+});
