@@ -58,14 +58,12 @@ impl Server {
         let content_type = header("content-type");
         let csp = header("content-security-policy");
         let nosniff = header("x-content-type-options");
-        let cookie = header("set-cookie");
         let body = response.into_string().expect("body");
         Answer {
             status,
             content_type,
             csp,
             nosniff,
-            cookie,
             body,
         }
     }
@@ -84,7 +82,6 @@ pub struct Answer {
     pub content_type: Option<String>,
     pub csp: Option<String>,
     pub nosniff: Option<String>,
-    pub cookie: Option<String>,
     pub body: String,
 }
 
