@@ -1,5 +1,6 @@
 //! Integration tests: the built `dateline` binary, run in temp dirs, its output parsed and checked.
 
+mod browser;
 mod crash;
 mod errors;
 mod formats;
