@@ -227,9 +227,9 @@ pub enum TimelineFormat {
 The page and its assets are built into the binary; nothing is loaded from the network. A commit by
 `dateline index` while the server runs is seen by the next request.
 
-API (parameters are the search flags: q, since, until, on, n, offset, per_article, sort, match, within,
-fuzzy): GET /api/search, /api/search.csv, /api/search.jsonl, /api/search.json, /api/timeline,
-/api/articles/ID, /api/info, /healthz; described at /api/openapi.json.
+API: GET /api/search, /api/search.csv, /api/search.jsonl, /api/search.json, /api/timeline,
+/api/articles/ID, /api/info, /healthz; described at /api/openapi.json. Search parameters are
+the search flags: q, since, until, on, n, offset, per_article, sort, match, within, fuzzy.
 
 Examples:
   dateline serve --open

@@ -15,6 +15,9 @@ pub struct Shared {
     /// Every request must carry it when set.
     pub token: Option<String>,
     open: Mutex<Option<(Stamp, Arc<Reader>)>>,
+    /// Two turns per core for the work on the index (measured: one per core left the cores idle while
+    /// answers were written; unbounded, 64 searches shared two cores and each took 64 times longer).
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 /// What identifies a commit from outside: `meta.json`'s modification time and length (a commit writes
@@ -28,11 +31,19 @@ fn stamp(index: &std::path::Path) -> Stamp {
 
 impl Shared {
     pub fn new(index: PathBuf, token: Option<String>) -> Shared {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Shared {
             index,
             token,
             open: Mutex::new(None),
+            turns: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
         }
+    }
+
+    /// Waits for a turn on the index (two per core); the turn ends when the returned permit is
+    /// dropped.
+    pub async fn turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.turns.clone().acquire_owned().await.ok()
     }
 
     /// The reader of the index's last commit (blocking: call it off the async threads).
