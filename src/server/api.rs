@@ -87,10 +87,15 @@ impl From<Error> for ApiError {
                 "search {stem}, or {stem}* for the words that start with it"
             )),
             Error::BadDate { bound, problem, .. } => {
+                // As the command line says it.
                 let hint = match problem {
-                    DateProblem::Shape => "dates are YYYY, YYYY-MM or YYYY-MM-DD, as in 1987-03-28",
+                    DateProblem::Shape => {
+                        "years have four digits: 1987, 1987-03 or 1987-03-28 (a time and zone may \
+                         follow a full date, as in 1987-03-28T10:00Z)"
+                    }
                     DateProblem::NoSuchDay => {
-                        "months run from 01 to 12, and days to the end of their month"
+                        "months run from 01 to 12, and days to the end of their month, as in \
+                         1987-02-28"
                     }
                     DateProblem::OutOfRange => "dates from 1678 to 2261 can be searched",
                 };

@@ -298,9 +298,17 @@ fn bad_requests_are_json_errors_with_hints() {
     server
         .get("/api/search?q=the")
         .assert_error(400, "very common");
-    server
-        .get("/api/search?q=niger&since=2023-13")
-        .assert_error(400, "parameter since");
+    let month = server.get("/api/search?q=niger&since=2023-13");
+    month.assert_error(400, "parameter since");
+    // The hint the command line gives.
+    let out = env.run(&["search", "niger", "--since", "2023-13"]);
+    let cli_hint = stderr(&out);
+    let api_hint = month.json()["hint"].as_str().unwrap_or("").to_string();
+    assert!(
+        api_hint.starts_with("months run from 01 to 12"),
+        "{api_hint}"
+    );
+    assert!(cli_hint.contains(&api_hint), "{cli_hint} / {api_hint}");
     server
         .get("/api/search?q=niger&since=2024&until=2023")
         .assert_error(400, "after");
@@ -439,4 +447,40 @@ fn a_commit_is_seen_by_the_next_request_and_a_lost_index_is_a_503() {
     assert_eq!(server.get("/api/search?q=zinc").json()["total_articles"], 1);
     std::fs::remove_file(env.index().join("meta.json")).expect("remove meta.json");
     server.get("/api/search?q=zinc").assert_error(503, "");
+}
+
+#[test]
+fn a_client_leaving_mid_export_does_not_hold_up_the_server() {
+    use std::io::{Read, Write};
+    let env = Env::new();
+    // Enough text that the export outlasts one read.
+    for i in 0..300 {
+        env.write(
+            &format!("bulk/{i}.txt"),
+            format!(
+                "date 2023-01-{:02} Zinc {i}. {}\n",
+                i % 28 + 1,
+                "zinc ore traders ".repeat(60)
+            ),
+        );
+    }
+    env.index_corpus();
+    let server = Server::start(&env, &[]);
+    let addr = server.url.trim_start_matches("http://").to_string();
+    for _ in 0..3 {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(
+            stream,
+            "GET /api/search.jsonl?q=zinc&per_article=0 HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .expect("request");
+        let mut first = [0u8; 4096];
+        let n = stream.read(&mut first).expect("the answer starts");
+        assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+        drop(stream);
+    }
+    // The server still answers, and a whole export still arrives.
+    let full = server.get("/api/search.jsonl?q=zinc");
+    assert_eq!(full.status, 200);
+    assert_eq!(full.body.lines().count(), 300, "one hit per article");
 }
