@@ -150,7 +150,7 @@ function summaryLine(body, count) {
   if (articles === 0) return "Nothing found.";
   const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
   return plural(articles, "matching article") + " (" + plural(passages, "passage") +
-    " holding the words); " + count + " shown.";
+    " with query words); " + count + " shown.";
 }
 
 async function loadPage(state, offset, mine) {
