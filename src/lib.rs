@@ -11,7 +11,6 @@
 //! - [`search`]: the query language, ranking, collectors, the date filter, highlights;
 //! - [`analysis`]: timelines and index statistics;
 //! - [`output`]: one printer per format, and the wire types of the machine-readable ones.
-//! - [`server`]: `dateline serve`: the web page and the JSON API over the same requests and printers.
 //!
 //! The library never prints, never exits and never names a command-line flag; [`Error`] says what is
 //! wrong with which value, and a front end adds its own hint.
@@ -40,7 +39,6 @@ pub mod index;
 pub mod ingest;
 pub mod output;
 pub mod search;
-pub mod server;
 pub mod text;
 
 pub use error::{Error, Result};

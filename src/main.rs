@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod server;
 
 use std::process::ExitCode;
 

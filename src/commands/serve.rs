@@ -5,7 +5,7 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use dateline::server::state::Shared;
+use crate::server::state::Shared;
 
 use crate::cli::ServeArgs;
 
@@ -82,7 +82,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        dateline::server::serve(listener, shared, shutdown).await?;
+        crate::server::serve(listener, shared, shutdown).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -12,15 +12,15 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::state::Shared;
-use crate::analysis::{stats, timeline, Bucketing, TimelineRequest};
-use crate::error::{DateBound, DateProblem, Error};
-use crate::output::{
+use dateline::analysis::{stats, timeline, Bucketing, TimelineRequest};
+use dateline::error::{DateBound, DateProblem, Error};
+use dateline::output::{
     write_article_json, write_stats_json, write_timeline_json, CsvPrinter, JsonPrinter,
     JsonlPrinter, SearchPrinter, SearchSummary,
 };
-use crate::search::highlight::highlighter_for;
-use crate::search::{search, MatchMode, SearchRequest, SortOrder, Within};
-use crate::text::dates::parse_range;
+use dateline::search::highlight::highlighter_for;
+use dateline::search::{search, MatchMode, SearchRequest, SortOrder, Within};
+use dateline::text::dates::parse_range;
 
 /// Most hits one page of `/api/search` returns.
 pub const MAX_PAGE: usize = 1000;
@@ -206,7 +206,7 @@ impl Params {
         )
     }
 
-    fn dates(&self) -> Result<crate::text::dates::DateRange, ApiError> {
+    fn dates(&self) -> Result<dateline::text::dates::DateRange, ApiError> {
         Ok(parse_range(
             self.get("since"),
             self.get("until"),
@@ -272,7 +272,7 @@ fn search_request(params: &Params, all: bool) -> Result<(SearchRequest, usize), 
 
 fn summary(
     request: &SearchRequest,
-    counts: Option<crate::search::MatchCounts>,
+    counts: Option<dateline::search::MatchCounts>,
     shown: usize,
 ) -> SearchSummary {
     SearchSummary {

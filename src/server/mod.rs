@@ -1,5 +1,5 @@
-//! `dateline serve`: a web page and a JSON API over an index, from the same requests and printers as the
-//! command line (one search path, one JSON shape).
+//! `dateline serve`, the second front end beside `commands/`: a web page and a JSON API over an index,
+//! from the same library requests and printers as the command line (one search path, one JSON shape).
 //!
 //! - [`api`]: the endpoints (`/api/search`, its exports, `/api/timeline`, `/api/articles/{id}`,
 //!   `/api/info`), parameters named as the command line's flags, errors as `{"error", "hint"}`;

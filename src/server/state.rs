@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use crate::error::Result;
-use crate::index::Reader;
+use dateline::error::Result;
+use dateline::index::Reader;
 
 /// The state of a running server.
 pub struct Shared {

@@ -5,9 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// The library's folders, lowest first.
-const LAYERS: [&str; 7] = [
-    "text", "ingest", "index", "search", "analysis", "output", "server",
-];
+const LAYERS: [&str; 6] = ["text", "ingest", "index", "search", "analysis", "output"];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
