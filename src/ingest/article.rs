@@ -48,6 +48,9 @@ pub enum SkipReason {
     LinkLoop,
     /// A FIFO, socket or device (never opened: opening a FIFO would block).
     NotRegularFile,
+    /// A name whose extension is no article format (`.pdf`, `.md`, images, ...; see
+    /// [`crate::ingest::format`]).
+    NotArticleFormat,
 }
 
 impl fmt::Display for SkipReason {
@@ -65,6 +68,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Unreadable(why) => write!(f, "unreadable: {why}"),
             SkipReason::LinkLoop => write!(f, "symbolic link loop"),
             SkipReason::NotRegularFile => write!(f, "not a regular file"),
+            SkipReason::NotArticleFormat => write!(f, "not an article format"),
         }
     }
 }

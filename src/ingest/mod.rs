@@ -3,10 +3,12 @@
 //! indexed come out as data, a path with a [`SkipReason`], never as an error of the whole run.
 
 pub mod article;
+pub mod format;
 pub mod read;
 pub mod text_format;
 pub mod walk;
 
 pub use article::{Article, ParsedArticle, SkipReason};
+pub use format::{format_of, InputFormat};
 pub use text_format::parse_article;
 pub use walk::{walk_names, walk_root, CorpusFile, WalkItem};

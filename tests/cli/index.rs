@@ -66,7 +66,9 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_indexed() {
     env.write("good.txt", "date 2023-01-01 A good article about zinc.\n");
     env.write("empty.txt", "");
     env.write("blank.txt", "date 2023-01-01\n\n   \n");
-    env.write("binary.bin", b"\x89PNG\r\n\x1a\n\0\0\0IHDR");
+    env.write("binary.txt", b"\x89PNG\r\n\x1a\n\0\0\0IHDR");
+    env.write("README.md", "# Notes about zinc\n\nNot an article.\n");
+    env.write("scans/page.pdf", b"%PDF-1.4 zinc");
     env.write("baddate.txt", "date 2023-02-30 An impossible date, zinc.\n");
     env.write("latin1.txt", b"date 2023-01-03 Caf\xe9 owners and zinc.\n");
     env.write(".hidden.txt", "date 2023-01-01 Hidden zinc.\n");
@@ -87,7 +89,7 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_indexed() {
     // Skips make the run partial: exit status 3, and a last line saying so.
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     let err = stderr(&out);
-    let skipped = if cfg!(unix) { 6 } else { 3 };
+    let skipped = if cfg!(unix) { 8 } else { 5 };
     assert!(
         err.lines()
             .last()
@@ -98,7 +100,9 @@ fn bad_files_are_skipped_with_a_reason_and_the_rest_indexed() {
     let expect = [
         ("empty.txt", "empty file"),
         ("blank.txt", "no text"),
-        ("binary.bin", "binary file"),
+        ("binary.txt", "binary file"),
+        ("README.md", "not an article format"),
+        ("page.pdf", "not an article format"),
         ("baddate.txt", "does not exist"),
         ("latin1.txt", "not valid UTF-8"),
     ];
@@ -384,7 +388,7 @@ fn a_hostile_tree_is_indexed_without_a_panic() {
     late_nul.extend(b"filler ".repeat(2000));
     late_nul.extend(b"\0 tail.");
     env.write("late-nul.txt", late_nul);
-    env.write("binary.bin", b"\x7fELF\x02\x01\x01\0\0\0\0\0");
+    env.write("binary.txt", b"\x7fELF\x02\x01\x01\0\0\0\0\0");
     env.write("empty.txt", "");
     env.write("crlf.txt", "date 2023-01-02 Zinc one.\r\n\r\nZinc two.\r\n");
     env.write(
@@ -422,7 +426,7 @@ fn a_hostile_tree_is_indexed_without_a_panic() {
     let err = stderr(&out);
     assert_eq!(code(&out), 3, "{err}");
     let mut expect = vec![
-        ("binary.bin", "binary file"),
+        ("binary.txt", "binary file"),
         ("empty.txt", "empty file"),
         ("fifty-mb.txt", "file too large (50 MiB, limit 16 MiB)"),
         ("loop", "symbolic link loop"),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use crate::index::state::CorpusState;
 use crate::ingest::walk::{id_below_root, stat_all, walk_names, CorpusFile, WalkItem};
-use crate::ingest::SkipReason;
+use crate::ingest::{format_of, SkipReason};
 
 /// What a run will do.
 #[derive(Debug, Default)]
@@ -37,6 +37,11 @@ pub(super) fn plan(
     for (root, label) in roots {
         for item in walk_names(root, label) {
             match item {
+                // A name that is no article format is skipped before it is read (and an article
+                // indexed from it by an older dateline is removed, as its file is not walked).
+                WalkItem::File(f) if format_of(&f.path).is_none() => {
+                    plan.skipped.push((f.path, SkipReason::NotArticleFormat));
+                }
                 WalkItem::File(f) => walked.push(f),
                 WalkItem::Skip { path, reason } => {
                     unreadable.push(id_below_root(root, &path, label));
