@@ -169,4 +169,33 @@ mod tests {
         let gone = plan(&roots, &previous, i128::MAX, 1);
         assert_eq!(gone.missing, vec![f.id.clone()]);
     }
+
+    #[test]
+    fn a_name_of_no_article_format_is_skipped_and_its_old_article_removed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(dir.path().join("a.txt"), "date 2023-01-01 Zinc.").expect("write");
+        std::fs::write(dir.path().join("README.md"), "# Zinc notes").expect("write");
+        let roots = vec![(dir.path().to_path_buf(), String::new())];
+        let first = plan(&roots, &CorpusState::new(), i128::MAX, 1);
+        let read: Vec<&str> = first.files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(read, ["a.txt"]);
+        assert_eq!(first.skipped.len(), 1);
+        assert!(first.skipped[0].0.ends_with("README.md"));
+        assert_eq!(first.skipped[0].1, SkipReason::NotArticleFormat);
+        // An index that took README.md as an article (before this rule) loses it.
+        let mut previous = CorpusState::new();
+        for id in ["a.txt", "README.md"] {
+            previous.insert(
+                id.to_string(),
+                crate::index::state::FileState {
+                    root: String::new(),
+                    size: 0,
+                    mtime_ns: 0,
+                    hash: String::new(),
+                },
+            );
+        }
+        let again = plan(&roots, &previous, i128::MAX, 1);
+        assert_eq!(again.missing, vec!["README.md".to_string()]);
+    }
 }
