@@ -368,6 +368,27 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
         Some(0)
     );
 
+    // An `also` passage opens the article there.
+    driver.goto(&format!("{}/?q=coup%20president", server.url));
+    driver.wait(
+        "an also passage",
+        "return document.querySelector('#hits .also a.label') !== null",
+    );
+    let label = driver.run("return document.querySelector('#hits .also a.label').textContent");
+    let passage = label
+        .as_str()
+        .and_then(|l| l.strip_prefix("also ¶"))
+        .expect("also ¶N")
+        .to_string();
+    driver.click("#hits .also a.label");
+    driver.wait(
+        "the article at the also passage",
+        "return document.querySelectorAll('#article-body .para.current').length === 1",
+    );
+    let current =
+        driver.run("return document.querySelector('#article-body .para.current .num').textContent");
+    assert_eq!(current.as_str(), Some(format!("¶{passage}").as_str()));
+
     // Errors appear next to the box with the hint.
     driver.goto(&format!("{}/?q=%22niger", server.url));
     driver.wait(

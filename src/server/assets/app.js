@@ -116,12 +116,10 @@ function articleLink(state, hit) {
   return "/?" + params.toString();
 }
 
-function renderHit(state, hit) {
-  const li = el("li", "hit");
-  const head = el("div", "head");
-  head.appendChild(el("span", "date", hit.date || "undated"));
-  const link = el("a", "headline", hit.headline || hit.article);
-  link.href = articleLink(state, hit);
+// A link to the article at `passage` that opens in the page (and in a new tab when asked to).
+function articleAnchor(state, article, passage, className, text) {
+  const link = el("a", className, text);
+  link.href = articleLink(state, { article: article, passage: passage });
   link.addEventListener("click", (event) => {
     if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
@@ -129,7 +127,14 @@ function renderHit(state, hit) {
     fromResults = true;
     render();
   });
-  head.appendChild(link);
+  return link;
+}
+
+function renderHit(state, hit) {
+  const li = el("li", "hit");
+  const head = el("div", "head");
+  head.appendChild(el("span", "date", hit.date || "undated"));
+  head.appendChild(articleAnchor(state, hit.article, hit.passage, "headline", hit.headline || hit.article));
   head.appendChild(el("span", "where", hit.article + " · ¶" + hit.passage));
   li.appendChild(head);
   const snippet = el("p", "snippet");
@@ -137,7 +142,7 @@ function renderHit(state, hit) {
   li.appendChild(snippet);
   for (const also of hit.also || []) {
     const p = el("p", "also");
-    p.appendChild(el("span", "label", "also ¶" + also.passage));
+    p.appendChild(articleAnchor(state, hit.article, also.passage, "label", "also ¶" + also.passage));
     p.appendChild(marked(also.snippet, also.highlights));
     li.appendChild(p);
   }
@@ -161,8 +166,8 @@ async function loadPage(state, offset, mine) {
   for (const hit of body.hits) list.appendChild(renderHit(state, hit));
   shown = offset + body.hits.length;
   $("summary").textContent = summaryLine(body, shown);
-  const total = state.per_article === "0" ? body.total_passages : body.total_articles;
-  $("more").hidden = !(shown < total && body.hits.length === PAGE);
+  // A full page may have a next one (with several passages per article, hits and articles differ).
+  $("more").hidden = body.hits.length < PAGE;
 }
 
 function svg(tag, attrs) {
