@@ -24,7 +24,7 @@ fn reader() -> &'static Reader {
         for (i, text) in texts.iter().enumerate() {
             let id = format!("a{i}.txt");
             let parsed = parse_article(&id, &id, text.as_bytes()).expect("article");
-            for doc in article_documents(&parsed.article, &handle.fields) {
+            for doc in article_documents(&parsed.article, &id, &handle.fields) {
                 writer.add_document(doc).expect("add");
             }
         }

@@ -8,13 +8,14 @@ use crate::ingest::Article;
 use crate::text::dates::{month_key, year_key};
 use crate::text::passage::split_passages;
 
-/// The documents of one article, one per passage.
-pub fn article_documents(article: &Article, fields: &Fields) -> Vec<TantivyDocument> {
+/// The documents of one article from the file `file` (its id), one per passage.
+pub fn article_documents(article: &Article, file: &str, fields: &Fields) -> Vec<TantivyDocument> {
     split_passages(&article.paragraphs)
         .into_iter()
         .map(|p| {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.article, &article.id);
+            doc.add_text(fields.file, file);
             if let Some(d) = article.date {
                 doc.add_date(fields.date, index_date(d));
                 doc.add_u64(fields.period, year_key(d.year()));
@@ -47,7 +48,7 @@ mod tests {
             headline: "Head.".into(),
             paragraphs: vec!["One.".into(), "Two.".into()],
         };
-        let docs = article_documents(&article, &fields);
+        let docs = article_documents(&article, "x.txt", &fields);
         assert_eq!(docs.len(), 2);
         use tantivy::schema::Value;
         for (i, doc) in docs.iter().enumerate() {

@@ -19,7 +19,7 @@ use crate::text::tokenizer::{WordForm, WordTokenizer};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -42,6 +42,9 @@ pub struct Fields {
     pub head_exact: Field,
     /// Year and month keys of the date (see [`crate::text::dates::year_key`]).
     pub period: Field,
+    /// The id of the file the article came from (a text file's is its article's id; a JSON Lines
+    /// file holds many articles): a changed or removed file's articles are deleted by it.
+    pub file: Field,
 }
 
 /// Field names, shared by the schema and fast-field readers.
@@ -56,6 +59,7 @@ pub mod names {
     pub const HEAD: &str = "head";
     pub const HEAD_EXACT: &str = "head_exact";
     pub const PERIOD: &str = "period";
+    pub const FILE: &str = "file";
 }
 
 /// Builds the dateline schema and its field handles.
@@ -99,6 +103,7 @@ pub fn build_schema() -> (Schema, Fields) {
         TextOptions::default().set_indexing_options(text_indexing(EXACT_ANALYZER)),
     );
     let period = b.add_u64_field(names::PERIOD, INDEXED);
+    let file = b.add_text_field(names::FILE, STRING);
     let fields = Fields {
         article,
         date,
@@ -110,6 +115,7 @@ pub fn build_schema() -> (Schema, Fields) {
         head,
         head_exact,
         period,
+        file,
     };
     (b.build(), fields)
 }

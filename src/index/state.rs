@@ -26,9 +26,16 @@ pub struct FileState {
     pub mtime_ns: i128,
     /// blake3 of the content, hex.
     pub hash: String,
+    /// Articles the file gave (a JSON Lines file gives one per record; a text file one).
+    #[serde(default = "one")]
+    pub articles: u64,
 }
 
-/// Article id -> its file's state.
+fn one() -> u64 {
+    1
+}
+
+/// File id (the path below its root, as a text file's article id) -> the file's state.
 pub type CorpusState = BTreeMap<String, FileState>;
 
 /// Reads the state a commit names; a missing or unreadable state reads as empty (every file is then
@@ -140,6 +147,7 @@ mod tests {
                     size: i,
                     mtime_ns: i128::from(i) * 1_000_000_007,
                     hash: blake3::hash(&i.to_le_bytes()).to_hex().to_string(),
+                    articles: 1,
                 },
             );
         }

@@ -4,11 +4,13 @@
 
 pub mod article;
 pub mod format;
+pub mod jsonl;
 pub mod read;
 pub mod text_format;
 pub mod walk;
 
 pub use article::{Article, ParsedArticle, SkipReason};
 pub use format::{format_of, InputFormat};
+pub use jsonl::{parse_jsonl, ParsedRecords};
 pub use text_format::parse_article;
 pub use walk::{walk_names, walk_root, CorpusFile, WalkItem};

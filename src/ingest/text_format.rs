@@ -186,7 +186,7 @@ fn split_header(text: &str) -> (Header, &str) {
 
 /// Parses exactly `YYYY-MM-DD`: `None` when the shape is wrong, `Some(Err)` when the date does not exist
 /// or lies outside what the index can store.
-fn parse_ymd(token: &str) -> Option<Result<Date, DateProblem>> {
+pub(crate) fn parse_ymd(token: &str) -> Option<Result<Date, DateProblem>> {
     let b = token.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -244,7 +244,7 @@ fn date_from_path(rel_path: &str) -> PathDate {
 }
 
 /// Paragraphs are runs of non-blank lines; ASCII whitespace inside a paragraph is folded to single spaces.
-fn split_paragraphs(body: &str) -> Vec<String> {
+pub(crate) fn split_paragraphs(body: &str) -> Vec<String> {
     let body = body.replace("\r\n", "\n").replace('\r', "\n");
     let mut paragraphs = Vec::new();
     let mut current = String::new();

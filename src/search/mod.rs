@@ -454,7 +454,7 @@ mod tests {
             .index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
-        for doc in article_documents(&parsed.article, &handle.fields) {
+        for doc in article_documents(&parsed.article, "seed.txt", &handle.fields) {
             writer.add_document(doc).expect("add");
         }
         writer.commit().expect("commit");

@@ -591,3 +591,87 @@ fn a_missing_corpus_leaves_nothing_and_an_empty_index_says_so() {
         assert!(!err.contains(" matches"), "{args:?}: {err}");
     }
 }
+
+/// A JSON Lines dump: one article per record, ids from the url, the id or `FILE#N`, bad records named
+/// with their line; a changed dump replaces its articles, a removed one takes them all away.
+#[test]
+fn a_json_lines_dump_gives_one_article_per_record() {
+    let env = Env::new();
+    env.write("a.txt", "date 2023-01-01 Zinc in a text file.\n");
+    let dump = [
+        r#"{"url": "https://news.example/zinc-1", "title": "Zinc rises", "maintext": "Zinc rose in London.\n\nTraders cheered the zinc price.", "date_publish": "2023-07-28 14:05:00"}"#,
+        r#"{"id": "wire-7", "text": "Zinc fell in Tokyo.", "date": "2023-07-29T09:00:00+09:00"}"#,
+        "this line is not JSON",
+        r#"{"body": "Zinc held steady in New York."}"#,
+    ]
+    .join("\n");
+    env.write("dump.jsonl", &dump);
+    let out = env.run(&["index", env.corpus().to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .any(|l| l.contains("dump.jsonl") && l.contains("record 3: not JSON")),
+        "{err}"
+    );
+    assert!(err.contains("indexed 4 articles"), "{err}");
+    let r = env.search_json(&["zinc", "--all"]);
+    let mut ids = crate::util::articles(&r.hits);
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "a.txt",
+            "dump.jsonl#4",
+            "https://news.example/zinc-1",
+            "wire-7"
+        ]
+    );
+    let first = r
+        .hits
+        .iter()
+        .find(|h| h.article == "https://news.example/zinc-1")
+        .expect("the url record");
+    assert_eq!(first.headline, "Zinc rises");
+    assert_eq!(first.date.as_deref(), Some("2023-07-28"));
+    // Two paragraphs: the second is passage 2.
+    let all = env.search_json(&["traders", "--all", "--per-article", "0"]);
+    assert_eq!(all.hits[0].passage, 2);
+    let verify = env.run(&["verify", "--format", "json"]);
+    assert_eq!(
+        code(&verify),
+        0,
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&verify.stdout).expect("json");
+    assert_eq!(v["warnings"].as_array().map(Vec::len), Some(0), "{v}");
+
+    // The dump changes: a record goes, another changes; the dump's articles are replaced.
+    let changed = [
+        r#"{"url": "https://news.example/zinc-1", "title": "Zinc rises again", "text": "Zinc rose once more."}"#,
+        r#"{"body": "Zinc held steady in New York."}"#,
+    ]
+    .join("\n");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    env.write("dump.jsonl", &changed);
+    let out = env.run(&["index", env.corpus().to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let r = env.search_json(&["zinc", "--all"]);
+    let mut ids = crate::util::articles(&r.hits);
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["a.txt", "dump.jsonl#2", "https://news.example/zinc-1"]
+    );
+    assert!(r.hits.iter().any(|h| h.headline == "Zinc rises again"));
+    assert_eq!(env.info()["articles"], 3);
+
+    // The dump is removed: all of its articles go.
+    std::fs::remove_file(env.corpus().join("dump.jsonl")).expect("rm");
+    let out = env.run(&["index", env.corpus().to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 removed"), "{}", stderr(&out));
+    let r = env.search_json(&["zinc", "--all"]);
+    assert_eq!(crate::util::articles(&r.hits), ["a.txt"]);
+}

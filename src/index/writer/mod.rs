@@ -110,7 +110,7 @@ pub struct IndexReport {
     pub removed: u64,
     /// Files whose size and time, or content, are as indexed.
     pub unchanged: u64,
-    /// Files the index holds an article of after the run's commit.
+    /// Articles the index holds after the run's commit.
     pub total_articles: u64,
     pub passages: u64,
     pub undated: u64,
@@ -229,9 +229,10 @@ pub fn index_corpus(
     };
     if !request.keep_missing {
         for id in planned.missing {
-            writer.delete_term(Term::from_field_text(handle.fields.article, &id));
+            // Every article the file gave (one for a text file, one per record of a JSON Lines file).
+            writer.delete_term(Term::from_field_text(handle.fields.file, &id));
+            report.removed += previous.get(&id).map_or(1, |s| s.articles);
             next.remove(&id);
-            report.removed += 1;
         }
     }
     on_event(IndexEvent::Planned {
@@ -263,7 +264,7 @@ pub fn index_corpus(
     }
     on_event(IndexEvent::Committing);
     commit::commit(&mut writer, dir, meta, &next)?;
-    report.total_articles = next.files.len() as u64;
+    report.total_articles = next.files.values().map(|s| s.articles).sum();
     commit::tidy(writer, &handle, &mut on_event);
     report.elapsed = started.elapsed();
     Ok(report)

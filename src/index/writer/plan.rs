@@ -158,6 +158,7 @@ mod tests {
                 size: f.size,
                 mtime_ns: f.mtime_ns,
                 hash: String::new(),
+                articles: 1,
             },
         );
         let trusted = plan(&roots, &previous, i128::MAX, 1);
@@ -192,6 +193,7 @@ mod tests {
                     size: 0,
                     mtime_ns: 0,
                     hash: String::new(),
+                    articles: 1,
                 },
             );
         }

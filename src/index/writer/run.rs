@@ -14,7 +14,7 @@ use crate::index::schema::Fields;
 use crate::index::state::{CorpusState, FileState};
 use crate::ingest::read::read_file;
 use crate::ingest::walk::CorpusFile;
-use crate::ingest::{parse_article, SkipReason};
+use crate::ingest::{format_of, parse_article, parse_jsonl, InputFormat, SkipReason};
 
 /// What became of one file, sent from a parser thread to the calling thread.
 enum FileOutcome {
@@ -24,8 +24,9 @@ enum FileOutcome {
         state: FileState,
         added: bool,
         bytes: u64,
+        articles: u64,
         passages: u64,
-        undated: bool,
+        undated: u64,
         warnings: Vec<String>,
     },
     /// Size or time differed, but the content is the same.
@@ -134,6 +135,7 @@ fn record(
             state: file_state,
             added,
             bytes,
+            articles,
             passages,
             undated,
             warnings,
@@ -144,9 +146,9 @@ fn record(
             } else {
                 report.updated += 1;
             }
-            report.articles += 1;
+            report.articles += articles;
             report.passages += passages;
-            report.undated += u64::from(undated);
+            report.undated += undated;
             report.bytes += bytes;
             for message in warnings {
                 on_event(IndexEvent::Warning {
@@ -195,11 +197,12 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
         Ok(b) => b,
         Err(reason) => return skipped(file, reason),
     };
-    let state = FileState {
+    let mut state = FileState {
         root: file.label.clone(),
         size: bytes.len() as u64,
         mtime_ns: file.mtime_ns,
         hash: blake3::hash(&bytes).to_hex().to_string(),
+        articles: 1,
     };
     let target = shared.target;
     let previous_hash = target.previous.get(&file.id).map(|p| p.hash.as_str());
@@ -210,32 +213,46 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
             bytes: bytes.len() as u64,
         };
     }
-    let parsed = match parse_article(&file.id, &file.rel_path, &bytes) {
-        Ok(p) => p,
-        Err(reason) => return skipped(file, reason),
+    let (articles, warnings) = match format_of(&file.path) {
+        Some(InputFormat::Jsonl) => match parse_jsonl(&file.id, &bytes) {
+            Ok(p) => (p.articles, p.warnings),
+            Err(reason) => return skipped(file, reason),
+        },
+        // HTML and WARC are read as the text format until their readers come.
+        _ => match parse_article(&file.id, &file.rel_path, &bytes) {
+            Ok(p) => (vec![p.article], p.warnings),
+            Err(reason) => return skipped(file, reason),
+        },
     };
-    let docs = article_documents(&parsed.article, &target.fields);
-    let passages = docs.len() as u64;
-    let mut ops = Vec::with_capacity(docs.len() + 1);
+    // One group for the whole file: the old articles of the file go, its articles come, each
+    // article's passages side by side in one segment.
+    let mut ops = Vec::new();
     if target.kind == RunKind::Incremental {
         ops.push(UserOperation::Delete(Term::from_field_text(
-            target.fields.article,
-            &parsed.article.id,
+            target.fields.file,
+            &file.id,
         )));
     }
-    ops.extend(docs.into_iter().map(UserOperation::Add));
+    let mut passages = 0;
+    for article in &articles {
+        let docs = article_documents(article, &file.id, &target.fields);
+        passages += docs.len() as u64;
+        ops.extend(docs.into_iter().map(UserOperation::Add));
+    }
     if let Err(e) = send_group(shared, ops) {
         return FileOutcome::Failed(e);
     }
+    state.articles = articles.len() as u64;
     FileOutcome::Indexed {
         path: file.path,
         id: file.id,
         state,
         added: previous_hash.is_none(),
         bytes: bytes.len() as u64,
+        articles: articles.len() as u64,
         passages,
-        undated: parsed.article.date.is_none(),
-        warnings: parsed.warnings,
+        undated: articles.iter().filter(|a| a.date.is_none()).count() as u64,
+        warnings,
     }
 }
 
