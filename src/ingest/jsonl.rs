@@ -7,7 +7,8 @@
 //! news-please's `2023-07-28 14:05:00`: the day as written); the id from `id`, else `url`, else
 //! `FILE#N` (record N of the file). Paragraphs are split at blank lines, or at single line breaks when the
 //! text has no blank line. A line that is not a JSON object, or a record without text, is a warning naming
-//! the line; the other records are indexed.
+//! the line; the other records are indexed. Two records of a file with one id: the later is kept, with a
+//! warning naming both.
 
 use serde_json::{Map, Value};
 use time::Date;
@@ -67,7 +68,7 @@ pub fn parse_jsonl(file_id: &str, bytes: &[u8]) -> Result<ParsedRecords, SkipRea
             })
             .collect(),
     };
-    let mut articles = Vec::new();
+    let mut articles: Vec<(usize, Article)> = Vec::new();
     for (n, record) in records {
         let object = match record {
             Ok(Value::Object(o)) => o,
@@ -81,7 +82,20 @@ pub fn parse_jsonl(file_id: &str, bytes: &[u8]) -> Result<ParsedRecords, SkipRea
             }
         };
         match article_of(&object, file_id, n, &mut warnings) {
-            Some(a) => articles.push(a),
+            Some(a) => {
+                // Two records with one id: the later one is kept.
+                if let Some(at) = articles
+                    .iter()
+                    .position(|(_, b): &(usize, Article)| b.id == a.id)
+                {
+                    let (earlier, _) = articles.remove(at);
+                    warnings.push(format!(
+                        "record {n} has the id '{}' of record {earlier}: the later one is kept",
+                        a.id
+                    ));
+                }
+                articles.push((n, a));
+            }
             None => warnings.push(format!(
                 "record {n}: no text (none of {}); left out",
                 TEXT.join(", ")
@@ -91,6 +105,7 @@ pub fn parse_jsonl(file_id: &str, bytes: &[u8]) -> Result<ParsedRecords, SkipRea
     if articles.is_empty() {
         return Err(SkipReason::NoText);
     }
+    let articles = articles.into_iter().map(|(_, a)| a).collect();
     Ok(ParsedRecords { articles, warnings })
 }
 
@@ -216,6 +231,15 @@ mod tests {
         let parsed = parse_jsonl("many.json", array.as_bytes()).expect("array");
         let ids: Vec<&str> = parsed.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["many.json#1", "many.json#2"]);
+        let twice = "{\"id\": \"x\", \"text\": \"Old.\"}\n{\"id\": \"y\", \"text\": \"Y.\"}\n{\"id\": \"x\", \"text\": \"New.\"}";
+        let parsed = parse_jsonl("twice.jsonl", twice.as_bytes()).expect("twice");
+        let kept: Vec<(&str, &str)> = parsed
+            .articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.paragraphs[0].as_str()))
+            .collect();
+        assert_eq!(kept, [("y", "Y."), ("x", "New.")]);
+        assert!(parsed.warnings[0].contains("record 3 has the id 'x' of record 1"));
         assert_eq!(parse_jsonl("e.jsonl", b"").err(), Some(SkipReason::Empty));
         assert_eq!(
             parse_jsonl("x.jsonl", b"nope\n").err(),
