@@ -86,6 +86,14 @@ pub struct IndexArgs {
     pub corpus: Vec<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,
+    /// Read every file in this format, whatever its name [default: by the name: .txt or none text,
+    /// .jsonl/.ndjson/.json JSON Lines].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+    /// A JSON Lines field to read a part of the article from, before the usual names: text, title,
+    /// date, id or url (e.g. --field text=article_body); repeatable.
+    #[arg(long = "field", value_name = "PART=NAME", value_parser = parse_field)]
+    pub fields: Vec<(String, String)>,
     /// Start from an empty index (the old one stays searchable until the new one is committed).
     #[arg(long)]
     pub rebuild: bool,
@@ -292,6 +300,33 @@ pub enum SortArg {
     Relevance,
     Newest,
     Oldest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// `date YYYY-MM-DD` then paragraphs.
+    Text,
+    /// One article per JSON object, one object per line.
+    Jsonl,
+}
+
+/// `PART=NAME` of `--field`, the part one of the JSON Lines reader's.
+fn parse_field(value: &str) -> Result<(String, String), String> {
+    let (part, name) = value
+        .split_once('=')
+        .ok_or_else(|| format!("'{value}' is not PART=NAME (as in text=article_body)"))?;
+    let part = part.trim().to_ascii_lowercase();
+    if !["text", "title", "date", "id", "url"].contains(&part.as_str()) {
+        return Err(format!(
+            "'{part}' is not a part: use text, title, date, id or url (as in text=article_body)"
+        ));
+    }
+    if name.trim().is_empty() {
+        return Err(format!(
+            "no field name after '{part}=' (as in {part}=article_body)"
+        ));
+    }
+    Ok((part, name.trim().to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 use dateline::index::{index_corpus, IndexEvent, IndexReport, IndexRequest};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::IndexArgs;
+use crate::cli::{IndexArgs, InputFormatArg};
 
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
@@ -18,10 +18,20 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         .threads
         .map(usize::from)
         .unwrap_or_else(default_threads);
+    let mut fields = dateline::ingest::FieldNames::default();
+    for (part, name) in &args.fields {
+        // The parser of --field accepts only the parts `set` knows.
+        fields.set(part, name);
+    }
     let request = IndexRequest {
         rebuild: args.rebuild,
         keep_missing: args.keep_missing,
         memory_per_thread: usize::from(args.memory) * 1024 * 1024,
+        input_format: args.input_format.map(|f| match f {
+            InputFormatArg::Text => dateline::ingest::InputFormat::Text,
+            InputFormatArg::Jsonl => dateline::ingest::InputFormat::Jsonl,
+        }),
+        fields,
         ..IndexRequest::new(corpus_roots(&args)?, threads)
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
@@ -31,6 +41,19 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     if report.skipped.is_empty() {
         return Ok(ExitCode::SUCCESS);
+    }
+    let unknown = report
+        .skipped
+        .iter()
+        .filter(|(_, r)| *r == dateline::ingest::SkipReason::NotArticleFormat)
+        .count();
+    if unknown > 0 {
+        eprintln!(
+            "dateline: note: {unknown} {} of no article format by {} name; --input-format text (or \
+             jsonl) reads every file in that format",
+            if unknown == 1 { "file is" } else { "files are" },
+            if unknown == 1 { "its" } else { "their" },
+        );
     }
     let n = report.skipped.len();
     eprintln!(

@@ -26,6 +26,42 @@ const DATE: [&str; 5] = [
     "pubDate",
 ];
 
+/// Fields named for the parts of an article (`--field text=article_body`), looked for before the usual
+/// names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldNames {
+    pub text: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub id: Option<String>,
+    pub url: Option<String>,
+}
+
+impl FieldNames {
+    /// Sets the field for `part` (`text`, `title`, `date`, `id` or `url`); `false` for another part.
+    pub fn set(&mut self, part: &str, name: &str) -> bool {
+        let slot = match part {
+            "text" => &mut self.text,
+            "title" => &mut self.title,
+            "date" => &mut self.date,
+            "id" => &mut self.id,
+            "url" => &mut self.url,
+            _ => return false,
+        };
+        *slot = Some(name.to_string());
+        true
+    }
+}
+
+/// The names to look for: the one given, then the usual ones.
+fn names<'a>(given: &'a Option<String>, usual: &[&'a str]) -> Vec<&'a str> {
+    given
+        .iter()
+        .map(String::as_str)
+        .chain(usual.iter().copied())
+        .collect()
+}
+
 /// The articles of one JSON Lines file, and a warning for each record left out or read with a problem.
 #[derive(Debug, Clone)]
 pub struct ParsedRecords {
@@ -34,7 +70,11 @@ pub struct ParsedRecords {
 }
 
 /// Parses the bytes of one JSON Lines (or JSON) file; `file_id` names records without an id or url.
-pub fn parse_jsonl(file_id: &str, bytes: &[u8]) -> Result<ParsedRecords, SkipReason> {
+pub fn parse_jsonl(
+    file_id: &str,
+    bytes: &[u8],
+    fields: &FieldNames,
+) -> Result<ParsedRecords, SkipReason> {
     if bytes.is_empty() {
         return Err(SkipReason::Empty);
     }
@@ -81,7 +121,7 @@ pub fn parse_jsonl(file_id: &str, bytes: &[u8]) -> Result<ParsedRecords, SkipRea
                 continue;
             }
         };
-        match article_of(&object, file_id, n, &mut warnings) {
+        match article_of(&object, file_id, n, fields, &mut warnings) {
             Some(a) => {
                 // Two records with one id: the later one is kept.
                 if let Some(at) = articles
@@ -98,7 +138,7 @@ pub fn parse_jsonl(file_id: &str, bytes: &[u8]) -> Result<ParsedRecords, SkipRea
             }
             None => warnings.push(format!(
                 "record {n}: no text (none of {}); left out",
-                TEXT.join(", ")
+                names(&fields.text, &TEXT).join(", ")
             )),
         }
     }
@@ -121,9 +161,10 @@ fn article_of(
     object: &Map<String, Value>,
     file_id: &str,
     n: usize,
+    fields: &FieldNames,
     warnings: &mut Vec<String>,
 ) -> Option<Article> {
-    let body = string_of(object, &TEXT)?;
+    let body = string_of(object, &names(&fields.text, &TEXT))?;
     let paragraphs = if body.replace("\r\n", "\n").contains("\n\n") {
         split_paragraphs(body)
     } else {
@@ -135,24 +176,28 @@ fn article_of(
     if paragraphs.is_empty() {
         return None;
     }
-    let id = match object.get("id") {
+    let id_field = names(&fields.id, &["id"])
+        .into_iter()
+        .find_map(|name| object.get(name).filter(|v| !v.is_null()));
+    let id = match id_field {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         Some(Value::Number(x)) => x.to_string(),
-        _ => match string_of(object, &["url"]) {
+        _ => match string_of(object, &names(&fields.url, &["url"])) {
             Some(url) => url.trim().to_string(),
             None => format!("{file_id}#{n}"),
         },
     };
-    let date = string_of(object, &DATE).and_then(|value| match record_date(value) {
-        Some(d) => Some(d),
-        None => {
-            warnings.push(format!(
+    let date =
+        string_of(object, &names(&fields.date, &DATE)).and_then(|value| match record_date(value) {
+            Some(d) => Some(d),
+            None => {
+                warnings.push(format!(
                 "record {n}: date '{value}' is not YYYY-MM-DD (with or without a time); undated"
             ));
-            None
-        }
-    });
-    let headline = match string_of(object, &["title"]) {
+                None
+            }
+        });
+    let headline = match string_of(object, &names(&fields.title, &["title"])) {
         Some(title) => title.split_whitespace().collect::<Vec<_>>().join(" "),
         None => headline_of(&paragraphs[0]),
     };
@@ -196,7 +241,8 @@ mod tests {
             r#"{"title": "Only a title"}"#,
             "\n",
         );
-        let parsed = parse_jsonl("dump.jsonl", dump.as_bytes()).expect("parsed");
+        let parsed =
+            parse_jsonl("dump.jsonl", dump.as_bytes(), &FieldNames::default()).expect("parsed");
         let a = &parsed.articles;
         assert_eq!(a.len(), 3);
         assert_eq!(a[0].id, "https://example.org/a");
@@ -224,15 +270,17 @@ mod tests {
     #[test]
     fn a_json_file_may_hold_one_object_or_an_array() {
         let one = "{\n  \"title\": \"T\",\n  \"text\": \"Zinc.\"\n}\n";
-        let parsed = parse_jsonl("one.json", one.as_bytes()).expect("one");
+        let parsed = parse_jsonl("one.json", one.as_bytes(), &FieldNames::default()).expect("one");
         assert_eq!(parsed.articles.len(), 1);
         assert_eq!(parsed.articles[0].id, "one.json#1");
         let array = r#"[{"text": "A."}, {"text": "B."}]"#;
-        let parsed = parse_jsonl("many.json", array.as_bytes()).expect("array");
+        let parsed =
+            parse_jsonl("many.json", array.as_bytes(), &FieldNames::default()).expect("array");
         let ids: Vec<&str> = parsed.articles.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["many.json#1", "many.json#2"]);
         let twice = "{\"id\": \"x\", \"text\": \"Old.\"}\n{\"id\": \"y\", \"text\": \"Y.\"}\n{\"id\": \"x\", \"text\": \"New.\"}";
-        let parsed = parse_jsonl("twice.jsonl", twice.as_bytes()).expect("twice");
+        let parsed =
+            parse_jsonl("twice.jsonl", twice.as_bytes(), &FieldNames::default()).expect("twice");
         let kept: Vec<(&str, &str)> = parsed
             .articles
             .iter()
@@ -240,10 +288,25 @@ mod tests {
             .collect();
         assert_eq!(kept, [("y", "Y."), ("x", "New.")]);
         assert!(parsed.warnings[0].contains("record 3 has the id 'x' of record 1"));
-        assert_eq!(parse_jsonl("e.jsonl", b"").err(), Some(SkipReason::Empty));
         assert_eq!(
-            parse_jsonl("x.jsonl", b"nope\n").err(),
+            parse_jsonl("e.jsonl", b"", &FieldNames::default()).err(),
+            Some(SkipReason::Empty)
+        );
+        assert_eq!(
+            parse_jsonl("x.jsonl", b"nope\n", &FieldNames::default()).err(),
             Some(SkipReason::NoText)
         );
+    }
+
+    #[test]
+    fn named_fields_come_first() {
+        let mut fields = FieldNames::default();
+        assert!(fields.set("text", "article_body"));
+        assert!(fields.set("id", "guid"));
+        assert!(!fields.set("colour", "x"));
+        let dump = r#"{"guid": "g-1", "article_body": "Zinc.", "text": "Not this."}"#;
+        let parsed = parse_jsonl("d.jsonl", dump.as_bytes(), &fields).expect("parsed");
+        assert_eq!(parsed.articles[0].id, "g-1");
+        assert_eq!(parsed.articles[0].paragraphs, ["Zinc."]);
     }
 }

@@ -11,6 +11,6 @@ pub mod walk;
 
 pub use article::{Article, ParsedArticle, SkipReason};
 pub use format::{format_of, InputFormat};
-pub use jsonl::{parse_jsonl, ParsedRecords};
+pub use jsonl::{parse_jsonl, FieldNames, ParsedRecords};
 pub use text_format::parse_article;
 pub use walk::{walk_names, walk_root, CorpusFile, WalkItem};

@@ -675,3 +675,54 @@ fn a_json_lines_dump_gives_one_article_per_record() {
     let r = env.search_json(&["zinc", "--all"]);
     assert_eq!(crate::util::articles(&r.hits), ["a.txt"]);
 }
+
+/// `--input-format` reads every file in one format whatever its name; `--field` names a record's
+/// fields; a bad `--field` is a usage error.
+#[test]
+fn the_input_format_and_field_names_can_be_given() {
+    let env = Env::new();
+    env.write(
+        "export.dat",
+        "{\"guid\": \"g-1\", \"article_body\": \"Zinc rose.\", \"headline\": \"Zinc up\"}\n",
+    );
+    let corpus = env.corpus();
+    let corpus = corpus.to_str().expect("utf-8");
+    let out = env.run(&["index", corpus]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("export.dat: not an article format"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--input-format"), "{}", stderr(&out));
+
+    let out = env.run(&[
+        "index",
+        corpus,
+        "--input-format",
+        "jsonl",
+        "--field",
+        "text=article_body",
+        "--field",
+        "id=guid",
+        "--field",
+        "title=headline",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let r = env.search_json(&["zinc"]);
+    assert_eq!(r.hits.len(), 1);
+    assert_eq!(
+        (r.hits[0].article.as_str(), r.hits[0].headline.as_str()),
+        ("g-1", "Zinc up")
+    );
+
+    for bad in ["colour=red", "text", "text="] {
+        let out = env.run(&["index", corpus, "--field", bad]);
+        assert_eq!(code(&out), 2, "{bad}");
+        assert!(
+            stderr(&out).contains("PART=NAME") || stderr(&out).contains("part"),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

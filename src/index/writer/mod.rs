@@ -28,7 +28,7 @@ use super::roots::{canonical_root, register_roots};
 use super::schema::SCHEMA_VERSION;
 use super::state::{self, CorpusState, FileState};
 use crate::error::{Error, Result};
-use crate::ingest::SkipReason;
+use crate::ingest::{FieldNames, InputFormat, SkipReason};
 
 /// Memory budget of each tantivy writer thread; the whole writer uses `threads` times this (and tantivy
 /// can briefly need about twice it while flushing a segment).
@@ -54,6 +54,11 @@ pub struct IndexRequest {
     /// Set (from another thread, e.g. a signal handler) to stop the run: no further file is read, and
     /// nothing of the run is committed ([`Error::Interrupted`]).
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Read every file in this format, whatever its name (`None`: by the name, see
+    /// [`crate::ingest::format`]).
+    pub input_format: Option<InputFormat>,
+    /// Field names of JSON Lines records, looked for before the usual ones.
+    pub fields: FieldNames,
 }
 
 impl IndexRequest {
@@ -66,6 +71,8 @@ impl IndexRequest {
             keep_missing: false,
             memory_per_thread: WRITER_MEMORY_PER_THREAD,
             cancel: None,
+            input_format: None,
+            fields: FieldNames::default(),
         }
     }
 
@@ -213,7 +220,13 @@ pub fn index_corpus(
     // system's time granularity without its size or time changing ("racy" files, as git calls
     // them): those are hashed rather than trusted.
     let racy_after = plan::racy_after(handle.meta.last_indexed.as_deref());
-    let planned = plan::plan(&roots, &previous, racy_after, threads);
+    let planned = plan::plan(
+        &roots,
+        &previous,
+        racy_after,
+        threads,
+        request.input_format.is_some(),
+    );
     let mut report = IndexReport::default();
     for (path, reason) in planned.skipped {
         on_event(IndexEvent::Skipped {

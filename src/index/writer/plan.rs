@@ -24,11 +24,14 @@ pub(super) struct Plan {
 
 /// Walks `roots` (each with its label) and compares what it finds with `previous`. Files modified after
 /// `racy_after` (nanoseconds since the epoch) are read even when their size and time match.
+/// With `forced_format` every file goes to the one reader; otherwise a name of no article format is
+/// skipped.
 pub(super) fn plan(
     roots: &[(PathBuf, String)],
     previous: &CorpusState,
     racy_after: i128,
     threads: usize,
+    forced_format: bool,
 ) -> Plan {
     let mut plan = Plan::default();
     let mut walked = Vec::new();
@@ -39,7 +42,7 @@ pub(super) fn plan(
             match item {
                 // A name that is no article format is skipped before it is read (and an article
                 // indexed from it by an older dateline is removed, as its file is not walked).
-                WalkItem::File(f) if format_of(&f.path).is_none() => {
+                WalkItem::File(f) if !forced_format && format_of(&f.path).is_none() => {
                     plan.skipped.push((f.path, SkipReason::NotArticleFormat));
                 }
                 WalkItem::File(f) => walked.push(f),
@@ -147,7 +150,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         std::fs::write(dir.path().join("a.txt"), "date 2023-01-01 Zinc.").expect("write");
         let roots = vec![(dir.path().to_path_buf(), String::new())];
-        let first = plan(&roots, &CorpusState::new(), i128::MIN, 1);
+        let first = plan(&roots, &CorpusState::new(), i128::MIN, 1, false);
         assert_eq!(first.files.len(), 1);
         let f = &first.files[0];
         let mut previous = CorpusState::new();
@@ -161,13 +164,13 @@ mod tests {
                 articles: 1,
             },
         );
-        let trusted = plan(&roots, &previous, i128::MAX, 1);
+        let trusted = plan(&roots, &previous, i128::MAX, 1, false);
         assert_eq!((trusted.files.len(), trusted.unchanged), (0, 1));
-        let racy = plan(&roots, &previous, f.mtime_ns, 1);
+        let racy = plan(&roots, &previous, f.mtime_ns, 1, false);
         assert_eq!((racy.files.len(), racy.unchanged), (1, 0));
         assert!(racy.missing.is_empty());
         std::fs::remove_file(dir.path().join("a.txt")).expect("rm");
-        let gone = plan(&roots, &previous, i128::MAX, 1);
+        let gone = plan(&roots, &previous, i128::MAX, 1, false);
         assert_eq!(gone.missing, vec![f.id.clone()]);
     }
 
@@ -177,7 +180,7 @@ mod tests {
         std::fs::write(dir.path().join("a.txt"), "date 2023-01-01 Zinc.").expect("write");
         std::fs::write(dir.path().join("README.md"), "# Zinc notes").expect("write");
         let roots = vec![(dir.path().to_path_buf(), String::new())];
-        let first = plan(&roots, &CorpusState::new(), i128::MAX, 1);
+        let first = plan(&roots, &CorpusState::new(), i128::MAX, 1, false);
         let read: Vec<&str> = first.files.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(read, ["a.txt"]);
         assert_eq!(first.skipped.len(), 1);
@@ -197,7 +200,7 @@ mod tests {
                 },
             );
         }
-        let again = plan(&roots, &previous, i128::MAX, 1);
+        let again = plan(&roots, &previous, i128::MAX, 1, false);
         assert_eq!(again.missing, vec!["README.md".to_string()]);
     }
 }

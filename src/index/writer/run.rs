@@ -213,8 +213,12 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
             bytes: bytes.len() as u64,
         };
     }
-    let (articles, warnings) = match format_of(&file.path) {
-        Some(InputFormat::Jsonl) => match parse_jsonl(&file.id, &bytes) {
+    let format = target
+        .request
+        .input_format
+        .or_else(|| format_of(&file.path));
+    let (articles, warnings) = match format {
+        Some(InputFormat::Jsonl) => match parse_jsonl(&file.id, &bytes, &target.request.fields) {
             Ok(p) => (p.articles, p.warnings),
             Err(reason) => return skipped(file, reason),
         },
