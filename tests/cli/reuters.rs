@@ -43,9 +43,39 @@ fn names_find_exactly_the_listed_articles() {
     let Some(env) = reuters("the real-corpus name test") else {
         return;
     };
-    let names = shared().join("eval/dev-names.tsv");
     assert_eq!(env.info()["articles"], 10051);
+    names_are_exact(env);
+}
 
+/// The archive as one JSON Lines dump (`meta.jsonl`: `path` as the id, `body` as the text) finds the
+/// same articles for every name as the text files do.
+#[test]
+fn names_find_the_same_articles_in_the_json_lines_dump() {
+    let Some(_) = reuters("the JSON Lines name test") else {
+        return;
+    };
+    let env = Env::new();
+    let meta = shared().join("corpora/reuters-dev/meta.jsonl");
+    std::fs::create_dir_all(env.corpus()).expect("corpus");
+    std::fs::copy(&meta, env.corpus().join("reuters.jsonl")).expect("copy the dump");
+    let corpus = env.corpus();
+    let out = env.run(&[
+        "index",
+        corpus.to_str().expect("utf-8"),
+        "--field",
+        "id=path",
+        "--field",
+        "text=body",
+        "--quiet",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.info()["articles"], 10051);
+    names_are_exact(&env);
+}
+
+/// Every name of `dev-names.tsv` finds exactly its listed articles in its date range.
+fn names_are_exact(env: &Env) {
+    let names = shared().join("eval/dev-names.tsv");
     let table = std::fs::read_to_string(&names).expect("dev-names.tsv");
     let mut checked = 0;
     for line in table.lines().filter(|l| !l.trim().is_empty()) {
