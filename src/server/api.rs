@@ -44,6 +44,11 @@ impl ApiError {
         }
     }
 
+    /// A failure of the server itself (writing an answer), not of the request.
+    fn internal(error: impl std::fmt::Display) -> ApiError {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, error.to_string(), None)
+    }
+
     fn bad(error: impl Into<String>, hint: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, error, Some(hint.into()))
     }
@@ -294,13 +299,9 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let _turn = shared.turn().await;
     let work = move || work(shared);
-    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
-        Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("the request failed: {e}"),
-            None,
-        ))
-    })
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|e| Err(ApiError::internal(format!("the request failed: {e}"))))
 }
 
 fn json_response(body: Vec<u8>) -> Response {
@@ -328,13 +329,11 @@ pub async fn search_page(
         let summary = summary(&request, results.counts, shown);
         let mut out = Vec::new();
         let mut printer = JsonPrinter::new(&mut out);
-        let write =
-            |e: io::Error| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None);
-        printer.begin(&summary).map_err(write)?;
+        printer.begin(&summary).map_err(ApiError::internal)?;
         for hit in results.hits().skip(offset) {
-            printer.hit(&hit?).map_err(write)?;
+            printer.hit(&hit?).map_err(ApiError::internal)?;
         }
-        printer.finish(&summary).map_err(write)?;
+        printer.finish(&summary).map_err(ApiError::internal)?;
         Ok(out)
     })
     .await?;
@@ -469,13 +468,7 @@ pub async fn search_export(
     match ready_rx.await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => return Err(e),
-        Err(_) => {
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the export stopped before it started",
-                None,
-            ))
-        }
+        Err(_) => return Err(ApiError::internal("the export stopped before it started")),
     }
     let body = Body::from_stream(ReceiverStream::new(rx));
     Ok((
@@ -531,8 +524,7 @@ pub async fn timeline_json(
         let reader = shared.reader()?;
         let t = timeline(&reader, &request)?;
         let mut out = Vec::new();
-        write_timeline_json(&mut out, &t)
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None))?;
+        write_timeline_json(&mut out, &t).map_err(ApiError::internal)?;
         Ok(out)
     })
     .await?;
@@ -559,7 +551,7 @@ pub async fn article_json(
             highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
         let mut out = Vec::new();
         write_article_json(&mut out, &article, highlights.as_deref())
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None))?;
+            .map_err(ApiError::internal)?;
         Ok(out)
     })
     .await?;
@@ -572,8 +564,7 @@ pub async fn info_json(State(shared): State<Arc<Shared>>) -> Result<Response, Ap
         let reader = shared.reader()?;
         let s = stats(&reader)?;
         let mut out = Vec::new();
-        write_stats_json(&mut out, &s)
-            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string(), None))?;
+        write_stats_json(&mut out, &s).map_err(ApiError::internal)?;
         Ok(out)
     })
     .await?;
