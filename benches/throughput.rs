@@ -125,6 +125,8 @@ fn bench_timeline(c: &mut Criterion) {
         by: Some(Bucketing::Month),
         match_mode: MatchMode::All,
         within: Within::Article,
+        sources: Vec::new(),
+        split_sources: None,
     };
     group.bench_function("timeline oil by month", |b| {
         b.iter(|| timeline(&reader, &by_month).expect("timeline"))

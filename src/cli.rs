@@ -87,11 +87,11 @@ pub struct IndexArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// Read every file in this format, whatever its name [default: by the name: .txt or none text,
-    /// .jsonl/.ndjson/.json JSON Lines].
+    /// .jsonl/.ndjson/.json JSON Lines, .html/.htm a web page, .warc/.warc.gz a web archive].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormatArg>,
     /// A JSON Lines field to read a part of the article from, before the usual names: text, title,
-    /// date, id or url (e.g. --field text=article_body); repeatable.
+    /// date, id, url, source or authors (e.g. --field text=article_body); repeatable.
     #[arg(long = "field", value_name = "PART=NAME", value_parser = parse_field)]
     pub fields: Vec<(String, String)>,
     /// Start from an empty index (the old one stays searchable until the new one is committed).
@@ -153,6 +153,9 @@ pub struct SearchArgs {
     /// Order of the hits.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
+    /// Only articles from this source (a name as `info` lists it, any case); repeatable.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
     /// Make every unquoted word fuzzy, as if written word~ (exact matches still rank first).
     #[arg(long)]
     pub fuzzy: bool,
@@ -201,6 +204,15 @@ pub struct TimelineArgs {
     /// Where the words must stand together: anywhere in one article, or in one passage.
     #[arg(long, value_enum, default_value_t = WithinArg::Article)]
     pub within: WithinArg,
+    /// Only articles from this source (a name as `info` lists it, any case); repeatable.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// One series per source of the query's matches (the --top ones, the rest as "other").
+    #[arg(long, value_enum, value_name = "BY")]
+    pub split: Option<SplitArg>,
+    /// With --split: how many sources get a series of their own.
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "split")]
+    pub top: usize,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
@@ -213,6 +225,12 @@ pub struct TimelineArgs {
     /// Colour the text chart.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SplitArg {
+    /// One series per source.
+    Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -308,6 +326,10 @@ pub enum InputFormatArg {
     Text,
     /// One article per JSON object, one object per line.
     Jsonl,
+    /// A saved web page: its main text.
+    Html,
+    /// A web archive (WARC, gzipped or not): each HTML response a page.
+    Warc,
 }
 
 /// `PART=NAME` of `--field`, the part one of the JSON Lines reader's.
@@ -316,9 +338,10 @@ fn parse_field(value: &str) -> Result<(String, String), String> {
         .split_once('=')
         .ok_or_else(|| format!("'{value}' is not PART=NAME (as in text=article_body)"))?;
     let part = part.trim().to_ascii_lowercase();
-    if !["text", "title", "date", "id", "url"].contains(&part.as_str()) {
+    if !dateline::ingest::FieldNames::PARTS.contains(&part.as_str()) {
         return Err(format!(
-            "'{part}' is not a part: use text, title, date, id or url (as in text=article_body)"
+            "'{part}' is not a part: use one of {} (as in text=article_body)",
+            dateline::ingest::FieldNames::PARTS.join(", ")
         ));
     }
     if name.trim().is_empty() {

@@ -26,7 +26,14 @@ pub struct IndexStats {
     pub last_indexed: Option<String>,
     /// Problems seen without reading the whole index (`dateline verify` reads it all).
     pub problems: Vec<String>,
+    /// How many sources the articles name.
+    pub sources: u64,
+    /// The sources with most articles (at most [`TOP_SOURCES`]), with their article counts.
+    pub top_sources: Vec<(String, u64)>,
 }
+
+/// Sources listed by `info`.
+pub const TOP_SOURCES: usize = 10;
 
 /// Counts and facts about the index.
 pub fn stats(reader: &Reader) -> Result<IndexStats> {
@@ -54,6 +61,9 @@ pub fn stats(reader: &Reader) -> Result<IndexStats> {
         }
     }
     let meta = &reader.handle.meta;
+    let mut top_sources = reader.source_counts()?;
+    let sources = top_sources.len() as u64;
+    top_sources.truncate(TOP_SOURCES);
     Ok(IndexStats {
         index: reader.handle.path.display().to_string(),
         articles,
@@ -67,6 +77,8 @@ pub fn stats(reader: &Reader) -> Result<IndexStats> {
         roots: meta.roots.clone(),
         last_indexed: meta.last_indexed.clone(),
         problems: quick_problems(&reader.handle),
+        sources,
+        top_sources,
     })
 }
 

@@ -11,11 +11,13 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, Month};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::reader::Reader;
-use crate::index::schema::names;
+use crate::index::schema::{names, source_key};
 use crate::search::date_filter::within_dates;
-use crate::search::{compile, count_articles, MatchMode, QueryOptions, Ranking, Within};
+use crate::search::{
+    compile, count_articles, count_articles_by_source, MatchMode, QueryOptions, Ranking, Within,
+};
 use crate::text::dates::{day_number_to_day, secs_to_day_number, DateRange};
 
 /// The size of a bucket.
@@ -113,7 +115,15 @@ pub struct TimelineRequest {
     pub match_mode: MatchMode,
     /// Whether a query holds for whole articles or single passages.
     pub within: Within,
+    /// Only articles from these sources (any case); empty for every source.
+    pub sources: Vec<String>,
+    /// One series per source of the matches of the (single) query: the `n` with most articles, then
+    /// the rest as [`OTHER_SOURCES`]. Counts whole articles.
+    pub split_sources: Option<usize>,
 }
+
+/// The label of the series of the sources past the top ones (and of articles without a source).
+pub const OTHER_SOURCES: &str = "other";
 
 /// One calendar bucket of a series.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,20 +178,37 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         fuzzy: false,
     };
     let mut per_query: Vec<DayCounts> = Vec::with_capacity(request.queries.len());
-    for q in &request.queries {
+    let mut labels: Vec<String> = request.queries.clone();
+    if let Some(top) = request.split_sources {
+        let (names, counts) = split_by_source(reader, request, options, top)?;
+        labels = names;
+        per_query = counts;
+    }
+    for q in request
+        .queries
+        .iter()
+        .filter(|_| request.split_sources.is_none())
+    {
         per_query.push(match request.within {
             Within::Article => {
                 let mut days = DayCounts::new();
-                count_articles(reader, q, options, &request.dates, |date, passages| {
-                    let day = date.map(secs_to_day_number);
-                    let e = days.entry(day).or_insert((0, 0));
-                    e.0 += 1;
-                    e.1 += passages;
-                })?;
+                count_articles(
+                    reader,
+                    q,
+                    &request.sources,
+                    options,
+                    &request.dates,
+                    |date, passages| {
+                        let day = date.map(secs_to_day_number);
+                        let e = days.entry(day).or_insert((0, 0));
+                        e.0 += 1;
+                        e.1 += passages;
+                    },
+                )?;
                 days
             }
             Within::Passage => {
-                let compiled = compile(q, &fields, options)?.query;
+                let compiled = compile(q, &request.sources, &fields, options)?.query;
                 let query = within_dates(compiled, &fields, reader.date_bounds(), &request.dates);
                 searcher.search(query.as_ref(), &DayCollector)?
             }
@@ -200,8 +227,7 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         (Some(f), Some(l)) => bucket_starts(by, f, l),
         _ => Vec::new(),
     };
-    let series = request
-        .queries
+    let series = labels
         .iter()
         .zip(per_query)
         .map(|(q, counts)| make_series(q, by, &starts, first.zip(last), &counts))
@@ -211,6 +237,73 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         by_chosen,
         series,
     })
+}
+
+/// The day counts of the query's matches per source: the `top` sources with most articles (ties by
+/// name), then the others together.
+fn split_by_source(
+    reader: &Reader,
+    request: &TimelineRequest,
+    options: QueryOptions,
+    top: usize,
+) -> Result<(Vec<String>, Vec<DayCounts>)> {
+    let [query] = request.queries.as_slice() else {
+        return Err(Error::QueryLimit(
+            "a timeline split by source takes one query".to_string(),
+        ));
+    };
+    if request.within == Within::Passage {
+        return Err(Error::QueryLimit(
+            "a timeline split by source counts whole articles, not single passages".to_string(),
+        ));
+    }
+    let mut by_source: HashMap<Option<String>, DayCounts> = HashMap::new();
+    let wanted: Vec<String> = request.sources.iter().map(|s| source_key(s)).collect();
+    count_articles_by_source(
+        reader,
+        query,
+        options,
+        &request.dates,
+        |source, date, passages| {
+            if !wanted.is_empty() && !source.is_some_and(|s| wanted.contains(&source_key(s))) {
+                return;
+            }
+            let days = match by_source.get_mut(&source.map(str::to_string)) {
+                Some(d) => d,
+                None => by_source.entry(source.map(str::to_string)).or_default(),
+            };
+            let e = days.entry(date.map(secs_to_day_number)).or_insert((0, 0));
+            e.0 += 1;
+            e.1 += passages;
+        },
+    )?;
+    let total = |c: &DayCounts| c.values().map(|v| v.0).sum::<u64>();
+    let mut named: Vec<(String, DayCounts)> = Vec::new();
+    let mut other = DayCounts::new();
+    for (source, counts) in by_source {
+        match source {
+            Some(s) => named.push((s, counts)),
+            None => merge(&mut other, &counts),
+        }
+    }
+    named.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    for (_, counts) in named.drain(top.min(named.len())..) {
+        merge(&mut other, &counts);
+    }
+    let (mut labels, mut counts): (Vec<String>, Vec<DayCounts>) = named.into_iter().unzip();
+    if !other.is_empty() {
+        labels.push(OTHER_SOURCES.to_string());
+        counts.push(other);
+    }
+    Ok((labels, counts))
+}
+
+fn merge(into: &mut DayCounts, from: &DayCounts) {
+    for (day, (a, p)) in from {
+        let e = into.entry(*day).or_insert((0, 0));
+        e.0 += a;
+        e.1 += p;
+    }
 }
 
 fn bucket_starts(by: Bucketing, first: Date, last: Date) -> Vec<Date> {

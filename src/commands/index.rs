@@ -30,6 +30,8 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         input_format: args.input_format.map(|f| match f {
             InputFormatArg::Text => dateline::ingest::InputFormat::Text,
             InputFormatArg::Jsonl => dateline::ingest::InputFormat::Jsonl,
+            InputFormatArg::Html => dateline::ingest::InputFormat::Html,
+            InputFormatArg::Warc => dateline::ingest::InputFormat::Warc,
         }),
         fields,
         ..IndexRequest::new(corpus_roots(&args)?, threads)
@@ -197,9 +199,29 @@ pub fn summary(r: &IndexReport) -> String {
             r.elapsed.as_secs_f64(),
         );
     }
+    let mut archive = String::new();
+    if r.records_passed_over > 0 {
+        archive.push_str(&format!(
+            "; {} web archive record{} passed over (no HTML page)",
+            r.records_passed_over,
+            if r.records_passed_over == 1 { "" } else { "s" }
+        ));
+    }
+    if r.dated_by_record > 0 {
+        archive.push_str(&format!(
+            "; {} page{} dated by WARC-Date (no date of {})",
+            r.dated_by_record,
+            if r.dated_by_record == 1 { "" } else { "s" },
+            if r.dated_by_record == 1 {
+                "its own"
+            } else {
+                "their own"
+            }
+        ));
+    }
     format!(
         "indexed {} article{} ({} passages, {} undated): {} added, {} updated, {} removed, {} unchanged, \
-         {} skipped; read {:.2} MB in {:.2} s ({:.1} MB/s)",
+         {} skipped; read {:.2} MB in {:.2} s ({:.1} MB/s){archive}",
         r.articles,
         if r.articles == 1 { "" } else { "s" },
         r.passages,

@@ -46,6 +46,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         within: args.within.within(),
         ranking: Default::default(),
         fuzzy: args.fuzzy,
+        sources: args.sources.clone(),
         // Only these formats print the totals; counting costs a pass over every match.
         count: matches!(
             format,

@@ -28,6 +28,18 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
     // Trimmed: a query starting with `-` arrives with a leading space (see `cli`).
     let queries: Vec<String> = args.queries.iter().map(|q| q.trim().to_string()).collect();
     super::note_lowercase_operators(queries.iter().map(String::as_str));
+    if args.split.is_some() && queries.len() > 1 {
+        bail!(
+            "--split source draws the sources of one query, not of {} (hint: join them with OR, as in 'a OR b', or run one timeline per query)",
+            queries.len()
+        );
+    }
+    if args.split.is_some() && args.within == crate::cli::WithinArg::Passage {
+        bail!("--split source counts whole articles (hint: leave out --within passage)");
+    }
+    if args.split.is_some() && args.top == 0 {
+        bail!("--top 0 leaves no source a series of its own (hint: --top 5)");
+    }
     let reader = open_reader(&args.location)?;
     let request = TimelineRequest {
         queries,
@@ -43,6 +55,8 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
             MatchArg::Any => MatchMode::Any,
         },
         within: args.within.within(),
+        sources: args.sources.clone(),
+        split_sources: args.split.map(|_| args.top),
     };
     let timeline = timeline(&reader, &request)?;
     let mut out = BufWriter::new(io::stdout().lock());

@@ -3,7 +3,7 @@
 
 use tantivy::schema::TantivyDocument;
 
-use super::schema::{index_date, Fields};
+use super::schema::{index_date, source_key, Fields};
 use crate::ingest::Article;
 use crate::text::dates::{month_key, year_key};
 use crate::text::passage::split_passages;
@@ -23,7 +23,21 @@ pub fn article_documents(article: &Article, file: &str, fields: &Fields) -> Vec<
             }
             doc.add_u64(fields.passage, p.number);
             doc.add_u64(fields.paragraph, p.paragraph);
-            doc.add_text(fields.headline, &article.headline);
+            let meta = &article.meta;
+            match &meta.title {
+                Some(title) => doc.add_text(fields.title, title),
+                None => doc.add_text(fields.headline, &article.headline),
+            }
+            if let Some(url) = &meta.url {
+                doc.add_text(fields.url, url);
+            }
+            if let Some(source) = &meta.source {
+                doc.add_text(fields.source, source);
+                doc.add_text(fields.source_key, source_key(source));
+            }
+            for author in &meta.authors {
+                doc.add_text(fields.authors, author);
+            }
             doc.add_text(fields.text, &p.text);
             doc.add_text(fields.exact, &p.text);
             if p.number == 1 {
@@ -47,6 +61,7 @@ mod tests {
             date: Some(time::macros::date!(2023 - 07 - 28)),
             headline: "Head.".into(),
             paragraphs: vec!["One.".into(), "Two.".into()],
+            meta: Default::default(),
         };
         let docs = article_documents(&article, "x.txt", &fields);
         assert_eq!(docs.len(), 2);

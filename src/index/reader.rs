@@ -2,7 +2,7 @@
 //! columns of each segment, opened once), and reads whole articles back from their passages. Searching,
 //! timelines and statistics build on it (see [`crate::search`] and [`crate::analysis`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -16,6 +16,7 @@ use time::Date;
 use super::handle::DatelineIndex;
 use super::schema::{day_of_index_date, names, Fields};
 use crate::error::{Error, Result};
+use crate::ingest::ArticleMeta;
 
 /// An article rebuilt from its passages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +24,38 @@ pub struct StoredArticle {
     pub article: String,
     pub date: Option<String>,
     pub headline: String,
+    /// Title, url, source and authors, when the source gave them.
+    pub meta: ArticleMeta,
     /// Paragraphs as in the file, whitespace folded.
     pub paragraphs: Vec<String>,
     /// The first and last passage number of each paragraph (the numbers hits carry).
     pub passages: Vec<(u64, u64)>,
+}
+
+/// The headline of a stored passage (its title when it has one) and its article's title, url, source
+/// and authors.
+pub fn headline_and_meta(doc: &TantivyDocument, fields: &Fields) -> (String, ArticleMeta) {
+    let text = |f| {
+        doc.get_first(f)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let title = text(fields.title);
+    let headline = title
+        .clone()
+        .or_else(|| text(fields.headline))
+        .unwrap_or_default();
+    let meta = ArticleMeta {
+        title,
+        url: text(fields.url),
+        source: text(fields.source),
+        authors: doc
+            .get_all(fields.authors)
+            .filter_map(|v| v.as_str())
+            .map(str::to_string)
+            .collect(),
+    };
+    (headline, meta)
 }
 
 /// An open index, ready to read and search.
@@ -47,6 +76,8 @@ pub struct SegmentColumns {
     pub passages: Column<u64>,
     /// `None` in a segment without articles.
     pub articles: Option<StrColumn>,
+    /// `None` in a segment where no article has a source.
+    pub sources: Option<StrColumn>,
 }
 
 impl SegmentColumns {
@@ -56,6 +87,7 @@ impl SegmentColumns {
             dates: ff.date(names::DATE)?,
             passages: ff.u64(names::PASSAGE)?,
             articles: ff.str(names::ARTICLE)?,
+            sources: ff.str(names::SOURCE)?,
         })
     }
 }
@@ -164,11 +196,7 @@ impl Reader {
         }
         passages.sort_by_key(|p| p.0);
         let first = &passages[0].3;
-        let headline = first
-            .get_first(fields.headline)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
+        let (headline, meta) = headline_and_meta(first, &fields);
         let date = first
             .get_first(fields.date)
             .and_then(|v| v.as_datetime())
@@ -195,9 +223,65 @@ impl Reader {
             article: id.to_string(),
             date,
             headline,
+            meta,
             paragraphs,
             passages: numbers,
         })
+    }
+
+    /// Articles per source in the whole index, most first (ties by name); articles without a source
+    /// are not counted.
+    pub fn source_counts(&self) -> Result<Vec<(String, u64)>> {
+        let searcher = self.searcher();
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let columns = self.segment_columns(ord as SegmentOrdinal)?;
+            let Some(sources) = &columns.sources else {
+                continue;
+            };
+            let mut per_ord: HashMap<u64, u64> = HashMap::new();
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                if columns.passages.first(doc) != Some(1) {
+                    continue;
+                }
+                if let Some(o) = sources.term_ords(doc).next() {
+                    *per_ord.entry(o).or_default() += 1;
+                }
+            }
+            let mut name = String::new();
+            for (o, n) in per_ord {
+                name.clear();
+                if sources
+                    .ord_to_str(o, &mut name)
+                    .map_err(tantivy::TantivyError::from)?
+                {
+                    *counts.entry(name.clone()).or_default() += n;
+                }
+            }
+        }
+        let mut list: Vec<(String, u64)> = counts.into_iter().collect();
+        list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(list)
+    }
+
+    /// The source of the article whose first passage is `doc` in segment `ord`.
+    pub fn source_of(&self, ord: SegmentOrdinal, doc: tantivy::DocId) -> Result<Option<String>> {
+        let columns = self.segment_columns(ord)?;
+        let Some(sources) = &columns.sources else {
+            return Ok(None);
+        };
+        let Some(o) = sources.term_ords(doc).next() else {
+            return Ok(None);
+        };
+        let mut name = String::new();
+        Ok(sources
+            .ord_to_str(o, &mut name)
+            .map_err(tantivy::TantivyError::from)?
+            .then_some(name))
     }
 
     /// Up to `n` article ids close to `id`: ids ending with it, then ids holding its file name, then

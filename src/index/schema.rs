@@ -19,7 +19,7 @@ use crate::text::tokenizer::{WordForm, WordTokenizer};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -45,6 +45,15 @@ pub struct Fields {
     /// The id of the file the article came from (a text file's is its article's id; a JSON Lines
     /// file holds many articles): a changed or removed file's articles are deleted by it.
     pub file: Field,
+    /// The title when the source gives one (the headline is then not stored apart: it is the title).
+    pub title: Field,
+    pub url: Field,
+    /// The source as given (stored, and a fast column for counts by source).
+    pub source: Field,
+    /// The source lowercased, for `source:` and `--source`.
+    pub source_key: Field,
+    /// One value per author.
+    pub authors: Field,
 }
 
 /// Field names, shared by the schema and fast-field readers.
@@ -60,6 +69,11 @@ pub mod names {
     pub const HEAD_EXACT: &str = "head_exact";
     pub const PERIOD: &str = "period";
     pub const FILE: &str = "file";
+    pub const TITLE: &str = "title";
+    pub const URL: &str = "url";
+    pub const SOURCE: &str = "source";
+    pub const SOURCE_KEY: &str = "source_key";
+    pub const AUTHORS: &str = "authors";
 }
 
 /// Builds the dateline schema and its field handles.
@@ -104,6 +118,14 @@ pub fn build_schema() -> (Schema, Fields) {
     );
     let period = b.add_u64_field(names::PERIOD, INDEXED);
     let file = b.add_text_field(names::FILE, STRING);
+    let title = b.add_text_field(names::TITLE, STORED);
+    let url = b.add_text_field(names::URL, STORED);
+    let source = b.add_text_field(
+        names::SOURCE,
+        TextOptions::default().set_stored().set_fast("raw"),
+    );
+    let source_key = b.add_text_field(names::SOURCE_KEY, STRING);
+    let authors = b.add_text_field(names::AUTHORS, STORED);
     let fields = Fields {
         article,
         date,
@@ -116,6 +138,11 @@ pub fn build_schema() -> (Schema, Fields) {
         head_exact,
         period,
         file,
+        title,
+        url,
+        source,
+        source_key,
+        authors,
     };
     (b.build(), fields)
 }
@@ -137,6 +164,15 @@ pub(crate) fn register_analyzers(index: &Index) {
     index
         .tokenizers()
         .register(EXACT_ANALYZER, exact_analyzer());
+}
+
+/// A source as `source:` and `--source` match it: lowercased, whitespace folded.
+pub fn source_key(source: &str) -> String {
+    source
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A day as the index stores it (midnight UTC).

@@ -22,6 +22,50 @@ pub struct Article {
     pub headline: String,
     /// Paragraphs with their whitespace folded to single spaces; never empty.
     pub paragraphs: Vec<String>,
+    /// What the source says of the article besides its text (none of it for the text format).
+    pub meta: ArticleMeta,
+}
+
+/// An article's title, address, source and authors, when its format gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleMeta {
+    /// The title as given (the headline is then the title).
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// The publisher's name or domain (`reuters.com`), else the url's host without `www.`.
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+}
+
+impl ArticleMeta {
+    /// Fills `source` from the url's host when no source was given.
+    pub fn with_source_from_url(mut self) -> ArticleMeta {
+        if self.source.is_none() {
+            self.source = self.url.as_deref().and_then(host_of);
+        }
+        self
+    }
+}
+
+/// The host of an `http(s)://` url, lowercased, without `www.` and port: `https://www.Reuters.com:443/x`
+/// gives `reuters.com`.
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url.trim().split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// Whitespace folded to single spaces; `None` when nothing is left.
+pub fn folded(value: &str) -> Option<String> {
+    let s = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!s.is_empty()).then_some(s)
 }
 
 /// An article and the warnings raised while reading it (it is indexed all the same).
@@ -95,6 +139,20 @@ pub fn headline_of(paragraph: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(
+            host_of("https://www.Reuters.com:443/article/x?y#z").as_deref(),
+            Some("reuters.com")
+        );
+        assert_eq!(
+            host_of("http://user@news.bbc.co.uk").as_deref(),
+            Some("news.bbc.co.uk")
+        );
+        assert_eq!(host_of("not a url"), None);
+        assert_eq!(host_of("https:///path"), None);
+    }
 
     #[test]
     fn long_headlines_are_cut_at_a_word() {

@@ -10,14 +10,17 @@
 //! the line; the other records are indexed. Two records of a file with one id: the later is kept, with a
 //! warning naming both.
 
+use std::io::{BufRead, Read};
+
 use serde_json::{Map, Value};
 use time::Date;
 
-use super::article::{headline_of, Article, SkipReason};
+use super::article::{folded, headline_of, Article, ArticleMeta, SkipReason};
 use super::text_format::{parse_ymd, split_paragraphs};
 use crate::text::dates::date_of_timestamp;
 
 const TEXT: [&str; 4] = ["text", "maintext", "body", "content"];
+const SOURCE: [&str; 4] = ["source", "source_domain", "domain", "publisher"];
 const DATE: [&str; 5] = [
     "date",
     "date_publish",
@@ -35,10 +38,16 @@ pub struct FieldNames {
     pub date: Option<String>,
     pub id: Option<String>,
     pub url: Option<String>,
+    pub source: Option<String>,
+    pub authors: Option<String>,
 }
 
 impl FieldNames {
-    /// Sets the field for `part` (`text`, `title`, `date`, `id` or `url`); `false` for another part.
+    /// The parts a field can be named for.
+    pub const PARTS: [&'static str; 7] =
+        ["text", "title", "date", "id", "url", "source", "authors"];
+
+    /// Sets the field for `part` (one of [`FieldNames::PARTS`]); `false` for another part.
     pub fn set(&mut self, part: &str, name: &str) -> bool {
         let slot = match part {
             "text" => &mut self.text,
@@ -46,6 +55,8 @@ impl FieldNames {
             "date" => &mut self.date,
             "id" => &mut self.id,
             "url" => &mut self.url,
+            "source" => &mut self.source,
+            "authors" => &mut self.authors,
             _ => return false,
         };
         *slot = Some(name.to_string());
@@ -62,6 +73,18 @@ fn names<'a>(given: &'a Option<String>, usual: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
+/// Longest line (one record) read; a longer one is left out with a warning.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a reader finds in a container file, in order.
+#[derive(Debug, Clone)]
+pub enum RecordEvent {
+    /// Record `n` (line `n`, or item `n` of a JSON array) and its article.
+    Article(usize, Article),
+    /// A record left out or read with a problem.
+    Warning(String),
+}
+
 /// The articles of one JSON Lines file, and a warning for each record left out or read with a problem.
 #[derive(Debug, Clone)]
 pub struct ParsedRecords {
@@ -69,65 +92,19 @@ pub struct ParsedRecords {
     pub warnings: Vec<String>,
 }
 
-/// Parses the bytes of one JSON Lines (or JSON) file; `file_id` names records without an id or url.
+/// Parses the bytes of one JSON Lines (or JSON) file held in memory; `file_id` names records without
+/// an id or url. Two records with one id: the later is kept, with a warning naming both.
 pub fn parse_jsonl(
     file_id: &str,
     bytes: &[u8],
     fields: &FieldNames,
 ) -> Result<ParsedRecords, SkipReason> {
-    if bytes.is_empty() {
-        return Err(SkipReason::Empty);
-    }
-    let mut warnings = Vec::new();
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => {
-            warnings.push("not valid UTF-8: invalid bytes replaced".to_string());
-            String::from_utf8_lossy(bytes)
-        }
-    };
-    let text = text.trim_start_matches('\u{feff}');
-    // A file that is one JSON value (a `.json` file of one object, perhaps over many lines, or an
-    // array of them): its records are numbered from 1. Otherwise one value per line.
-    let records: Vec<(usize, Result<Value, String>)> = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (i + 1, Ok(v)))
-            .collect(),
-        Ok(v @ Value::Object(_)) => vec![(1, Ok(v))],
-        _ => text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| {
-                (
-                    i + 1,
-                    serde_json::from_str::<Value>(l).map_err(|e| e.to_string()),
-                )
-            })
-            .collect(),
-    };
     let mut articles: Vec<(usize, Article)> = Vec::new();
-    for (n, record) in records {
-        let object = match record {
-            Ok(Value::Object(o)) => o,
-            Ok(_) => {
-                warnings.push(format!("record {n}: not a JSON object; left out"));
-                continue;
-            }
-            Err(e) => {
-                warnings.push(format!("record {n}: not JSON ({e}); left out"));
-                continue;
-            }
-        };
-        match article_of(&object, file_id, n, fields, &mut warnings) {
-            Some(a) => {
-                // Two records with one id: the later one is kept.
-                if let Some(at) = articles
-                    .iter()
-                    .position(|(_, b): &(usize, Article)| b.id == a.id)
-                {
+    let mut warnings = Vec::new();
+    read_jsonl(bytes, file_id, fields, &mut |event| {
+        match event {
+            RecordEvent::Article(n, a) => {
+                if let Some(at) = articles.iter().position(|(_, b)| b.id == a.id) {
                     let (earlier, _) = articles.remove(at);
                     warnings.push(format!(
                         "record {n} has the id '{}' of record {earlier}: the later one is kept",
@@ -136,17 +113,250 @@ pub fn parse_jsonl(
                 }
                 articles.push((n, a));
             }
-            None => warnings.push(format!(
-                "record {n}: no text (none of {}); left out",
-                names(&fields.text, &TEXT).join(", ")
-            )),
+            RecordEvent::Warning(w) => warnings.push(w),
         }
-    }
+        true
+    })
+    .map_err(|e| SkipReason::Unreadable(e.to_string()))?;
     if articles.is_empty() {
-        return Err(SkipReason::NoText);
+        return Err(if bytes.is_empty() {
+            SkipReason::Empty
+        } else {
+            SkipReason::NoText
+        });
     }
     let articles = articles.into_iter().map(|(_, a)| a).collect();
     Ok(ParsedRecords { articles, warnings })
+}
+
+/// Reads JSON Lines (or a JSON value, an array of them, or values one after another) from `input`,
+/// handing each record's article or warning to `on` in order; `on` returns `false` to stop. Memory
+/// is bounded by the longest record, whatever the size of the file. An error is a read error of
+/// `input`.
+pub fn read_jsonl<R: BufRead>(
+    mut input: R,
+    file_id: &str,
+    fields: &FieldNames,
+    on: &mut dyn FnMut(RecordEvent) -> bool,
+) -> std::io::Result<()> {
+    let mut reader = Records {
+        file_id,
+        fields,
+        on,
+        stopped: false,
+    };
+    // The first character says the layout: `[` an array; otherwise a value per line.
+    let first = loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let skip = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if skip < buf.len() {
+            let at = &buf[skip..];
+            if at.starts_with(b"\xef\xbb\xbf") {
+                input.consume(skip + 3);
+                continue;
+            }
+            let first = at[0];
+            input.consume(skip);
+            break first;
+        }
+        let n = buf.len();
+        input.consume(n);
+    };
+    if first == b'[' {
+        return reader.array(input);
+    }
+    let mut line: Vec<u8> = Vec::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        let (read, complete) = read_line_bounded(&mut input, &mut line, MAX_RECORD_BYTES)?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if !complete {
+            reader.warn(format!(
+                "record {n}: longer than {} MiB; left out",
+                MAX_RECORD_BYTES / (1024 * 1024)
+            ));
+            if reader.stopped {
+                return Ok(());
+            }
+            continue;
+        }
+        let text = String::from_utf8_lossy(&line);
+        if text.trim().is_empty() {
+            continue;
+        }
+        if matches!(text, std::borrow::Cow::Owned(_)) {
+            reader.warn(format!(
+                "record {n}: not valid UTF-8: invalid bytes replaced"
+            ));
+        }
+        match serde_json::from_str::<Value>(&text) {
+            Ok(value) => reader.record(n, value),
+            // The first line opens a value that goes on over more lines (a pretty-printed `.json`
+            // file): the file is read as values one after another.
+            Err(e) if n == 1 && e.is_eof() => {
+                let rest = std::io::Cursor::new(line.clone()).chain(input);
+                return reader.values(rest);
+            }
+            Err(e) => reader.warn(format!("record {n}: not JSON ({e}); left out")),
+        }
+        if reader.stopped {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads one line into `line` (without its end), keeping at most `max` bytes; returns the bytes
+/// consumed and whether the line fit.
+fn read_line_bounded<R: BufRead>(
+    input: &mut R,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut fits = true;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((consumed, fits));
+        }
+        let (chunk, done) = match memchr_newline(buf) {
+            Some(i) => (&buf[..i], i + 1),
+            None => (buf, 0),
+        };
+        if fits && line.len() + chunk.len() <= max {
+            line.extend_from_slice(chunk);
+        } else {
+            fits = false;
+            line.clear();
+        }
+        if done > 0 {
+            consumed += done;
+            input.consume(done);
+            return Ok((consumed, fits));
+        }
+        let n = chunk.len();
+        consumed += n;
+        input.consume(n);
+    }
+}
+
+fn memchr_newline(buf: &[u8]) -> Option<usize> {
+    buf.iter().position(|&b| b == b'\n')
+}
+
+/// The state of one reading: where records go, and whether the receiver asked to stop.
+struct Records<'a> {
+    file_id: &'a str,
+    fields: &'a FieldNames,
+    on: &'a mut dyn FnMut(RecordEvent) -> bool,
+    stopped: bool,
+}
+
+impl Records<'_> {
+    fn warn(&mut self, message: String) {
+        if !self.stopped && !(self.on)(RecordEvent::Warning(message)) {
+            self.stopped = true;
+        }
+    }
+
+    fn record(&mut self, n: usize, value: Value) {
+        let object = match value {
+            Value::Object(o) => o,
+            _ => return self.warn(format!("record {n}: not a JSON object; left out")),
+        };
+        let mut warnings = Vec::new();
+        let article = article_of(&object, self.file_id, n, self.fields, &mut warnings);
+        for w in warnings {
+            self.warn(w);
+        }
+        match article {
+            Some(a) => {
+                if !self.stopped && !(self.on)(RecordEvent::Article(n, a)) {
+                    self.stopped = true;
+                }
+            }
+            None => self.warn(format!(
+                "record {n}: no text (none of {}); left out",
+                names(&self.fields.text, &TEXT).join(", ")
+            )),
+        }
+    }
+
+    /// Values one after another (pretty-printed objects); a value that is not JSON ends the file.
+    fn values<R: Read>(&mut self, input: R) -> std::io::Result<()> {
+        let stream = serde_json::Deserializer::from_reader(input).into_iter::<Value>();
+        for (i, value) in stream.enumerate() {
+            match value {
+                Ok(Value::Array(items)) if i == 0 => {
+                    for (j, v) in items.into_iter().enumerate() {
+                        self.record(j + 1, v);
+                    }
+                }
+                Ok(v) => self.record(i + 1, v),
+                Err(e) if e.is_io() => return Err(e.into()),
+                Err(e) => {
+                    self.warn(format!(
+                        "record {}: not JSON ({e}); the rest of the file is left out",
+                        i + 1
+                    ));
+                    return Ok(());
+                }
+            }
+            if self.stopped {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// A JSON array, item by item (an array of any length is never held whole).
+    fn array<R: Read>(&mut self, input: R) -> std::io::Result<()> {
+        let mut de = serde_json::Deserializer::from_reader(input);
+        let result = serde::Deserializer::deserialize_seq(&mut de, ItemsVisitor { records: self });
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_io() => Err(e.into()),
+            Err(e) => {
+                self.warn(format!(
+                    "the JSON array breaks off ({e}); the records after it are left out"
+                ));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Hands each item of a JSON array to [`Records::record`] as it is read.
+struct ItemsVisitor<'r, 'a> {
+    records: &'r mut Records<'a>,
+}
+
+impl<'de> serde::de::Visitor<'de> for ItemsVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of JSON objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut n = 0;
+        while let Some(value) = seq.next_element::<Value>()? {
+            n += 1;
+            self.records.record(n, value);
+            if self.records.stopped {
+                // The rest is not read; the array is left unfinished on purpose.
+                return Err(serde::de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn string_of<'a>(object: &'a Map<String, Value>, names: &[&str]) -> Option<&'a str> {
@@ -197,20 +407,60 @@ fn article_of(
                 None
             }
         });
-    let headline = match string_of(object, &names(&fields.title, &["title"])) {
-        Some(title) => title.split_whitespace().collect::<Vec<_>>().join(" "),
-        None => headline_of(&paragraphs[0]),
-    };
+    let title = string_of(object, &names(&fields.title, &["title"])).and_then(folded);
+    let headline = title.clone().unwrap_or_else(|| headline_of(&paragraphs[0]));
+    let meta = ArticleMeta {
+        title,
+        url: string_of(object, &names(&fields.url, &["url"])).and_then(folded),
+        source: string_of(object, &names(&fields.source, &SOURCE)).and_then(folded),
+        authors: authors_of(object, &names(&fields.authors, &["authors", "author"])),
+    }
+    .with_source_from_url();
     Some(Article {
         id,
         date,
         headline,
         paragraphs,
+        meta,
     })
 }
 
+/// Authors as a list of names, or one string (names separated by `,`, `;` or ` and ` are kept whole:
+/// a name may hold a comma, "Smith, John").
+fn authors_of(object: &Map<String, Value>, names: &[&str]) -> Vec<String> {
+    for name in names {
+        match object.get(*name) {
+            Some(Value::Array(items)) => {
+                let list: Vec<String> = items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::String(s) => folded(s),
+                        Value::Object(o) => o.get("name").and_then(|n| n.as_str()).and_then(folded),
+                        _ => None,
+                    })
+                    .collect();
+                if !list.is_empty() {
+                    return list;
+                }
+            }
+            Some(Value::String(s)) => {
+                if let Some(one) = folded(s) {
+                    return vec![one];
+                }
+            }
+            Some(Value::Object(o)) => {
+                if let Some(one) = o.get("name").and_then(|n| n.as_str()).and_then(folded) {
+                    return vec![one];
+                }
+            }
+            _ => {}
+        }
+    }
+    Vec::new()
+}
+
 /// The day of a record's date as written: `2023-07-28`, `2023-07-28T14:05:00Z`, `2023-07-28 14:05:00`.
-fn record_date(value: &str) -> Option<Date> {
+pub(crate) fn record_date(value: &str) -> Option<Date> {
     let value = value.trim();
     let day = date_of_timestamp(value)
         .or_else(|| {

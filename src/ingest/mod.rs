@@ -4,13 +4,17 @@
 
 pub mod article;
 pub mod format;
+pub mod html;
 pub mod jsonl;
 pub mod read;
 pub mod text_format;
 pub mod walk;
+pub mod warc;
 
-pub use article::{Article, ParsedArticle, SkipReason};
+pub use article::{Article, ArticleMeta, ParsedArticle, SkipReason};
 pub use format::{format_of, InputFormat};
-pub use jsonl::{parse_jsonl, FieldNames, ParsedRecords};
+pub use html::{parse_html, parse_page, PageHints};
+pub use jsonl::{parse_jsonl, read_jsonl, FieldNames, ParsedRecords, RecordEvent};
 pub use text_format::parse_article;
 pub use walk::{walk_names, walk_root, CorpusFile, WalkItem};
+pub use warc::{read_warc, WarcStats};

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use time::Date;
 
-use super::article::{headline_of, Article, ParsedArticle, SkipReason};
+use super::article::{headline_of, Article, ArticleMeta, ParsedArticle, SkipReason};
 use crate::text::dates::{date_of_timestamp, make_date, DateProblem};
 
 /// How many leading bytes are checked for NUL to detect binary files.
@@ -140,6 +140,7 @@ fn parse_text(
             date,
             headline,
             paragraphs,
+            meta: ArticleMeta::default(),
         },
         warnings,
     })
@@ -203,7 +204,7 @@ pub(crate) fn parse_ymd(token: &str) -> Option<Result<Date, DateProblem>> {
     Some(make_date(y as i32, m, d))
 }
 
-enum PathDate {
+pub(crate) enum PathDate {
     Date(Date),
     Invalid(String),
     Absent,
@@ -217,7 +218,7 @@ static PATH_YM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A date in a path: `2023/07/28/x.txt`, `2023-07-28-x.txt`, or a month `2023-07/x.txt` (the 1st).
-fn date_from_path(rel_path: &str) -> PathDate {
+pub(crate) fn date_from_path(rel_path: &str) -> PathDate {
     if let Some(c) = PATH_YMD.captures(rel_path) {
         let num = |i: usize| {
             c.get(i)

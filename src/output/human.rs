@@ -89,15 +89,23 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
             writeln!(self.out)?;
         }
         self.printed += 1;
+        let source = match &hit.meta.source {
+            Some(s) => format!("{}  ", sanitize_for_terminal(s)),
+            None => String::new(),
+        };
         let header = format!(
             "{}  {}  {}",
             self.paint(DATE_ON, hit.date.as_deref().unwrap_or("undated")),
             self.paint(ID_ON, &sanitize_for_terminal(&hit.article)),
-            self.paint(DIM_ON, &format!("¶{}  score {:.2}", hit.passage, hit.score)),
+            self.paint(
+                DIM_ON,
+                &format!("{source}¶{}  score {:.2}", hit.passage, hit.score)
+            ),
         );
         writeln!(self.out, "{header}")?;
-        if hit.passage > 1 && !hit.headline.is_empty() {
-            // A later passage says little about its story alone: its headline places it.
+        if (hit.passage > 1 || hit.meta.title.is_some()) && !hit.headline.is_empty() {
+            // A later passage says little about its story alone: its headline places it (and a
+            // title is not in the text at all).
             let headline = sanitize_for_terminal(&hit.headline);
             let headline = match self.width {
                 Some(w) => cut(&headline, w.saturating_sub(INDENT + 2)),

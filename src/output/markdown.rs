@@ -77,13 +77,17 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
         writeln!(
             self.out,
-            "{}. **{}** · `{}` · passage {} · score {:.2}",
+            "{}. **{}** · `{}` · passage {} · score {:.2}{}",
             hit.rank,
             hit.date.as_deref().unwrap_or("undated"),
             code(&hit.article),
             hit.passage,
-            hit.score
+            hit.score,
+            meta_suffix(&hit.meta)
         )?;
+        if let Some(title) = &hit.meta.title {
+            writeln!(self.out, "   *{}*", escape(title))?;
+        }
         writeln!(
             self.out,
             "   > {}",
@@ -104,6 +108,24 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
     fn finish(&mut self, _s: &SearchSummary) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// ` · source · <url>` for what the article's source gave, else nothing.
+pub fn meta_suffix(meta: &crate::ingest::ArticleMeta) -> String {
+    let mut out = String::new();
+    if let Some(source) = &meta.source {
+        out.push_str(&format!(" · {}", escape(source)));
+    }
+    if let Some(url) = meta.url.as_deref().filter(|u| is_web_url(u)) {
+        out.push_str(&format!(" · <{}>", url.replace(['<', '>', ' '], "")));
+    }
+    out
+}
+
+/// Whether `url` is an http(s) address (only those become links).
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 #[cfg(test)]

@@ -102,6 +102,27 @@ pub fn write_article_text(
         paint(ID_ON, &sanitize_for_terminal(&article.article)),
         paint(DATE_ON, date)
     )?;
+    let meta = &article.meta;
+    if let Some(title) = &meta.title {
+        writeln!(w, "{}", sanitize_for_terminal(title))?;
+    }
+    let mut facts = Vec::new();
+    if let Some(source) = &meta.source {
+        facts.push(source.clone());
+    }
+    if !meta.authors.is_empty() {
+        facts.push(format!("by {}", meta.authors.join(", ")));
+    }
+    if let Some(url) = &meta.url {
+        facts.push(url.clone());
+    }
+    if !facts.is_empty() {
+        writeln!(
+            w,
+            "{}",
+            paint(DIM_ON, &sanitize_for_terminal(&facts.join(" · ")))
+        )?;
+    }
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         writeln!(w)?;
         write!(w, "{} ", paint(DIM_ON, &passage_label(article, i)))?;
@@ -148,10 +169,19 @@ pub fn write_article_markdown(
     writeln!(w)?;
     writeln!(
         w,
-        "*{}* · `{}`",
+        "*{}* · `{}`{}",
         article.date.as_deref().unwrap_or("undated"),
-        markdown::code(&article.article)
+        markdown::code(&article.article),
+        markdown::meta_suffix(&article.meta)
     )?;
+    if !article.meta.authors.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "By {}",
+            markdown::escape(&article.meta.authors.join(", "))
+        )?;
+    }
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         writeln!(w)?;
         let ranges = highlights.get(i).map(Vec::as_slice).unwrap_or(&[]);
@@ -237,6 +267,32 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
             format!("(ids prefixed '{}:')", root.label)
         };
         writeln!(w, "{head} {} {label}", sanitize_for_terminal(&root.path))?;
+    }
+    if s.sources == 0 {
+        writeln!(w, "sources:        none named")?;
+    } else {
+        let more = s.sources.saturating_sub(s.top_sources.len() as u64);
+        let width = s
+            .top_sources
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, (name, articles)) in s.top_sources.iter().enumerate() {
+            let head = if i == 0 {
+                "top sources:   "
+            } else {
+                "               "
+            };
+            writeln!(
+                w,
+                "{head} {:<width$}  {articles} articles",
+                sanitize_for_terminal(name)
+            )?;
+        }
+        if more > 0 {
+            writeln!(w, "                and {more} more sources")?;
+        }
     }
     Ok(())
 }

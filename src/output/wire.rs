@@ -21,6 +21,11 @@ pub struct HitWire<'a> {
     pub date: Option<&'a str>,
     pub passage: u64,
     pub headline: &'a str,
+    /// The title, url, source and authors of the article (`null` / `[]` when its source has none).
+    pub title: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub authors: &'a [String],
     pub text: &'a str,
     pub snippet: &'a str,
     /// `[start, end]` byte ranges in `snippet`.
@@ -46,6 +51,10 @@ impl<'a> From<&'a Hit> for HitWire<'a> {
             date: hit.date.as_deref(),
             passage: hit.passage,
             headline: &hit.headline,
+            title: hit.meta.title.as_deref(),
+            url: hit.meta.url.as_deref(),
+            source: hit.meta.source.as_deref(),
+            authors: &hit.meta.authors,
             text: &hit.text,
             snippet: &hit.snippet,
             highlights: &hit.highlights,
@@ -81,6 +90,12 @@ pub struct HitRow<'a> {
     pub date: &'a str,
     pub passage: u64,
     pub headline: Cow<'a, str>,
+    /// Empty when unknown.
+    pub title: Cow<'a, str>,
+    pub url: Cow<'a, str>,
+    pub source: Cow<'a, str>,
+    /// Authors separated by `; `.
+    pub authors: Cow<'a, str>,
     pub text: Cow<'a, str>,
     pub snippet: Cow<'a, str>,
     /// `start-end` byte ranges in `snippet`, separated by `;`.
@@ -96,6 +111,10 @@ pub struct ArticleWire<'a> {
     pub article: &'a str,
     pub date: Option<&'a str>,
     pub headline: &'a str,
+    pub title: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub authors: &'a [String],
     pub paragraphs: &'a [String],
     /// `[first, last]` passage number of each paragraph (hits name passages).
     pub passages: &'a [(u64, u64)],
@@ -112,6 +131,10 @@ impl<'a> ArticleWire<'a> {
             article: &article.article,
             date: article.date.as_deref(),
             headline: &article.headline,
+            title: article.meta.title.as_deref(),
+            url: article.meta.url.as_deref(),
+            source: article.meta.source.as_deref(),
+            authors: &article.meta.authors,
             paragraphs: &article.paragraphs,
             passages: &article.passages,
             highlights,
@@ -134,6 +157,16 @@ pub struct StatsWire<'a> {
     pub roots: Vec<RootWire<'a>>,
     pub last_indexed: Option<&'a str>,
     pub problems: &'a [String],
+    /// Sources the articles name, and the ones with most articles.
+    pub sources: u64,
+    pub top_sources: Vec<SourceWire<'a>>,
+}
+
+/// A source in `info`, with its article count.
+#[derive(Serialize)]
+pub struct SourceWire<'a> {
+    pub source: &'a str,
+    pub articles: u64,
 }
 
 /// A corpus root in `info`.
@@ -166,6 +199,15 @@ impl<'a> From<&'a IndexStats> for StatsWire<'a> {
                 .collect(),
             last_indexed: s.last_indexed.as_deref(),
             problems: &s.problems,
+            sources: s.sources,
+            top_sources: s
+                .top_sources
+                .iter()
+                .map(|(source, articles)| SourceWire {
+                    source,
+                    articles: *articles,
+                })
+                .collect(),
         }
     }
 }

@@ -17,7 +17,7 @@ use super::highlight::HighlightTerms;
 use super::parse::{parse, Node, Scope};
 use super::ranking::Ranking;
 use crate::error::{Error, Result};
-use crate::index::schema::{exact_analyzer, stem_analyzer, Fields};
+use crate::index::schema::{exact_analyzer, source_key, stem_analyzer, Fields};
 
 /// How the words side by side in a query combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -111,11 +111,26 @@ impl Compiler<'_> {
     }
 }
 
+/// The query, limited to articles from one of `sources` when any are given.
+fn parse_with_sources(query: &str, sources: &[String]) -> Result<Node> {
+    let node = parse(query)?;
+    let mut names: Vec<Node> = sources
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Node::Source(s.clone()))
+        .collect();
+    Ok(match names.len() {
+        0 => node,
+        1 => Node::And(vec![node, names.remove(0)]),
+        _ => Node::And(vec![node, Node::Or(names)]),
+    })
+}
+
 /// The words and phrases of a query that are not under NOT.
 fn positive_leaves<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
     match node {
         Node::And(items) | Node::Or(items) => items.iter().for_each(|n| positive_leaves(n, out)),
-        Node::Not(_) => {}
+        Node::Not(_) | Node::Source(_) => {}
         Node::In(_, inner) => positive_leaves(inner, out),
         leaf => out.push(leaf),
     }
@@ -291,6 +306,8 @@ impl Compiler<'_> {
                 }
                 Some(terms_query(self.current.exact, &exact, *slop))
             }
+            Node::Source(name) => Some(self.source(name)),
+            Node::In(Scope::Source, inner) => self.compile(inner, polarity),
             Node::In(Scope::Headline, inner) => {
                 let outer = self.current;
                 self.current.text = self.fields.head;
@@ -427,6 +444,15 @@ impl Compiler<'_> {
     }
 
     /// Every passage of every article: what a query that only excludes starts from.
+    /// Passages of articles from the source `name` (any case), scoring nothing.
+    fn source(&self, name: &str) -> Box<dyn Query> {
+        let term = Term::from_field_text(self.fields.source_key, &source_key(name));
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            0.0,
+        ))
+    }
+
     fn every_article(&mut self, leaves: &mut Vec<Leaf>, polarity: Polarity) -> Plan {
         let plan = self.leaf(leaves, Box::new(AllQuery), polarity, false);
         self.every_article.push(leaves.len() - 1);
@@ -446,6 +472,12 @@ impl Compiler<'_> {
                 let q = self.compile(node, polarity)?;
                 Some(self.leaf(leaves, q, polarity, true))
             }
+            Node::Source(name) => {
+                // Every passage carries its article's source: a filter, scoring nothing.
+                let q = self.source(name);
+                Some(self.leaf(leaves, q, polarity, false))
+            }
+            Node::In(Scope::Source, inner) => self.plan(inner, polarity, leaves),
             Node::In(Scope::Headline, inner) => {
                 let outer = self.current;
                 self.current.text = self.fields.head;
@@ -563,8 +595,13 @@ fn new_compiler(fields: &Fields, options: QueryOptions) -> Compiler<'_> {
 
 /// Parses and translates a query. A query whose words are all dropped by the analyzer (`*`, `-`) is an
 /// error, not a match-everything.
-pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<CompiledQuery> {
-    let node = parse(query)?;
+pub fn compile(
+    query: &str,
+    sources: &[String],
+    fields: &Fields,
+    options: QueryOptions,
+) -> Result<CompiledQuery> {
+    let node = parse_with_sources(query, sources)?;
     let mut compiler = new_compiler(fields, options);
     if let Some(words) = compiler.only_common(&node) {
         return Err(Error::OnlyCommonWords { words });
@@ -600,10 +637,11 @@ pub fn compile(query: &str, fields: &Fields, options: QueryOptions) -> Result<Co
 /// or a `lede:` group holds within one passage.
 pub fn compile_articles(
     query: &str,
+    sources: &[String],
     fields: &Fields,
     options: QueryOptions,
 ) -> Result<ArticleQuery> {
-    let node = parse(query)?;
+    let node = parse_with_sources(query, sources)?;
     let mut compiler = new_compiler(fields, options);
     compiler.headline_boost = options.ranking.headline_boost;
     if let Some(words) = compiler.only_common(&node) {
@@ -675,11 +713,17 @@ mod tests {
     fn words_without_tokens_are_rejected() {
         let (_, fields) = crate::index::schema::build_schema();
         assert!(matches!(
-            compile("- *", &fields, QueryOptions::default()),
+            compile("- *", &[], &fields, QueryOptions::default()),
             Err(Error::QueryLimit(_))
         ));
-        assert!(compile("NOT niger", &fields, QueryOptions::default()).is_ok());
-        let c = compile("Niger’s -coup \"Bazoum\"", &fields, QueryOptions::default()).ok();
+        assert!(compile("NOT niger", &[], &fields, QueryOptions::default()).is_ok());
+        let c = compile(
+            "Niger’s -coup \"Bazoum\"",
+            &[],
+            &fields,
+            QueryOptions::default(),
+        )
+        .ok();
         let h = c.map(|c| c.highlight).unwrap_or_default();
         assert!(h.exact.contains("niger") && h.exact.contains("bazoum"));
         assert!(!h.exact.contains("coup"));

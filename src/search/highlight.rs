@@ -203,7 +203,7 @@ pub(crate) fn expand_terms(
 /// fuzzy words and prefixes match (what `search` marks, for marking a whole article).
 pub fn highlighter_for(reader: &Reader, query: &str) -> Result<Highlighter> {
     let fields = *reader.fields();
-    let compiled = compile(query, &fields, QueryOptions::default())?;
+    let compiled = compile(query, &[], &fields, QueryOptions::default())?;
     let terms = expand_terms(&reader.searcher(), &fields, compiled.highlight)?;
     Ok(Highlighter::new(terms))
 }

@@ -35,8 +35,9 @@ use self::highlight::{expand_terms, Highlighter};
 use self::ranking::{rank, top_refs};
 pub use self::ranking::{Ranking, SortOrder};
 use crate::error::Result;
-use crate::index::reader::Reader;
+use crate::index::reader::{headline_and_meta, Reader};
 use crate::index::schema::Fields;
+use crate::ingest::ArticleMeta;
 use crate::text::dates::{format_day, DateRange};
 
 /// A search to run.
@@ -57,6 +58,8 @@ pub struct SearchRequest {
     pub ranking: Ranking,
     /// Every unquoted word is fuzzy (`word~`).
     pub fuzzy: bool,
+    /// Only articles from these sources (any case); empty for every source.
+    pub sources: Vec<String>,
     /// Count every match for [`SearchResults::counts`]. Within passages, counting visits every matching
     /// passage, which costs more than finding the top few: leave it off when the totals are not shown.
     /// Within articles every match is visited anyway, and the counts are always given.
@@ -76,6 +79,7 @@ impl SearchRequest {
             within: Within::Article,
             ranking: Ranking::default(),
             fuzzy: false,
+            sources: Vec::new(),
             count: true,
         }
     }
@@ -109,6 +113,8 @@ pub struct Hit {
     pub date: Option<String>,
     pub passage: u64,
     pub headline: String,
+    /// The article's title, url, source and authors, when its source gave them.
+    pub meta: ArticleMeta,
     pub text: String,
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
@@ -128,12 +134,12 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<SearchResults>
     let searcher = reader.searcher();
     let (refs, counts, highlight) = match request.within {
         Within::Article => {
-            let query = compile_articles(&request.query, &fields, options)?;
+            let query = compile_articles(&request.query, &request.sources, &fields, options)?;
             let (refs, counts) = article_hits(reader, &query, request)?;
             (refs, Some(counts), query.highlight)
         }
         Within::Passage => {
-            let compiled = compile(&request.query, &fields, options)?;
+            let compiled = compile(&request.query, &request.sources, &fields, options)?;
             let (refs, counts) =
                 passage_hits(reader, compiled.query, compiled.lede_boost, request)?;
             (refs, counts, compiled.highlight)
@@ -262,15 +268,64 @@ fn article_hits(
 pub fn count_articles(
     reader: &Reader,
     query: &str,
+    sources: &[String],
     options: QueryOptions,
     dates: &DateRange,
     mut visit: impl FnMut(Option<i64>, u64),
 ) -> Result<()> {
-    let query = compile_articles(query, reader.fields(), options)?;
+    let query = compile_articles(query, sources, reader.fields(), options)?;
     let prepared = Prepared::new(reader, &query, dates, false)?;
     scan(reader, &prepared, true, |m| {
         visit(m.date, u64::from(m.term_passages))
     })
+}
+
+/// As [`count_articles`], with each article's source (`None` when it has none).
+pub fn count_articles_by_source(
+    reader: &Reader,
+    query: &str,
+    options: QueryOptions,
+    dates: &DateRange,
+    mut visit: impl FnMut(Option<&str>, Option<i64>, u64),
+) -> Result<()> {
+    let query = compile_articles(query, &[], reader.fields(), options)?;
+    let prepared = Prepared::new(reader, &query, dates, false)?;
+    // Source names by segment and column ordinal, read once each.
+    let mut names: std::collections::HashMap<(u32, u64), Option<String>> = Default::default();
+    let mut failure = None;
+    scan(reader, &prepared, true, |m| {
+        let columns = match reader.segment_columns(m.segment) {
+            Ok(c) => c,
+            Err(e) => {
+                failure.get_or_insert(e);
+                return;
+            }
+        };
+        let ord = columns
+            .sources
+            .as_ref()
+            .and_then(|s| s.term_ords(m.start).next());
+        let name = match ord {
+            None => None,
+            Some(o) => names
+                .entry((m.segment, o))
+                .or_insert_with(|| {
+                    let mut name = String::new();
+                    columns
+                        .sources
+                        .as_ref()
+                        .and_then(|s| s.ord_to_str(o, &mut name).ok())
+                        .filter(|found| *found)
+                        .map(|_| name)
+                })
+                .as_deref(),
+        };
+        visit(name, m.date, u64::from(m.term_passages));
+    })?;
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 /// The first `limit` matching articles in the order asked for, with their ids. Ties: newer first, then
@@ -399,11 +454,7 @@ impl SearchResults {
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_string();
-            let headline = doc
-                .get_first(self.fields.headline)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
+            let (headline, meta) = headline_and_meta(&doc, &self.fields);
             let snippet = highlighter.snippet(&text);
             let also = r
                 .also
@@ -429,6 +480,7 @@ impl SearchResults {
                 date: r.date.and_then(format_day),
                 passage: r.passage,
                 headline,
+                meta,
                 text,
                 snippet: snippet.text,
                 highlights: snippet.highlights,

@@ -43,6 +43,8 @@ pub enum Node {
     Not(Box<Node>),
     /// `headline:word`, `lede:"a phrase"`: the word, phrase or group in one part of the article.
     In(Scope, Box<Node>),
+    /// `source:reuters.com`, `source:"Example News"`: articles from that source (any case).
+    Source(String),
 }
 
 /// A part of an article a query can be limited to, as news databases offer.
@@ -52,13 +54,17 @@ pub enum Scope {
     Headline,
     /// The first passage, the lead paragraph (`lede:`).
     Lede,
+    /// The source (`source:`), a name rather than words.
+    Source,
 }
 
 /// `headline:` or `lede:` (any case) at the start of a word, and what follows it.
 fn scope_prefix(word: &str) -> Option<(Scope, &str)> {
     let (name, rest) = word.split_once(':')?;
     let scope = match name.to_ascii_lowercase().as_str() {
-        "headline" => Scope::Headline,
+        // The headline is the title when the article has one.
+        "headline" | "title" => Scope::Headline,
+        "source" => Scope::Source,
         "lede" | "lead" => Scope::Lede,
         _ => return None,
     };
@@ -348,6 +354,20 @@ impl Parser {
                 self.count_term()?;
                 Ok(Node::Prefix(w))
             }
+            Tok::Scope(Scope::Source) => {
+                let name = match self.peek() {
+                    Some(Tok::Word(w)) | Some(Tok::Phrase(w, _)) => w.clone(),
+                    Some(Tok::Prefix(w)) | Some(Tok::Fuzzy(w, _)) => w.clone(),
+                    _ => {
+                        return Err(syntax(
+                            col,
+                            "source: needs a name after it, as in source:reuters.com or source:\"Example News\"",
+                        ))
+                    }
+                };
+                self.pos += 1;
+                Ok(Node::Source(name))
+            }
             Tok::Scope(scope) => {
                 if depth + 1 > MAX_DEPTH {
                     return Err(Error::QueryLimit(format!(
@@ -357,7 +377,7 @@ impl Parser {
                 if matches!(self.peek(), None | Some(Tok::Scope(_))) {
                     return Err(syntax(
                         col,
-                        "headline: and lede: need a word, a \"phrase\" or (words) after them",
+                        "headline:, title: and lede: need a word, a \"phrase\" or (words) after them",
                     ));
                 }
                 Ok(Node::In(scope, Box::new(self.primary(depth + 1)?)))

@@ -78,7 +78,7 @@ fn required_words(node: &Node, out: &mut Vec<(String, bool)>) {
         Node::Phrase(p, _) => out.extend(p.split_whitespace().map(|w| (w.to_string(), true))),
         Node::And(items) | Node::Or(items) => items.iter().for_each(|n| required_words(n, out)),
         Node::In(_, inner) => required_words(inner, out),
-        Node::Not(_) | Node::Fuzzy(..) | Node::Prefix(_) => {}
+        Node::Not(_) | Node::Fuzzy(..) | Node::Prefix(_) | Node::Source(_) => {}
     }
 }
 

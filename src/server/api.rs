@@ -259,6 +259,7 @@ fn search_request(params: &Params, all: bool) -> Result<(SearchRequest, usize), 
         Some(offset.saturating_add(n))
     };
     request.per_article = params.number("per_article", 1)?;
+    request.sources = params.all("source").iter().map(|s| s.to_string()).collect();
     request.sort = params.choice(
         "sort",
         SortOrder::Relevance,
@@ -519,6 +520,17 @@ pub async fn timeline_json(
         by,
         match_mode: params.match_mode()?,
         within: params.within()?,
+        sources: params.all("source").iter().map(|s| s.to_string()).collect(),
+        split_sources: match params.get("split") {
+            None | Some("") => None,
+            Some("source") => Some(params.number("top", 5)?),
+            Some(other) => {
+                return Err(ApiError::bad(
+                    format!("split cannot be '{other}'"),
+                    "use split=source",
+                ))
+            }
+        },
     };
     let body = blocking(shared, move |shared| {
         let reader = shared.reader()?;

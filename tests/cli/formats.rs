@@ -64,6 +64,10 @@ fn csv_and_tsv_round_trip_and_defuse_formulas() {
                 "date",
                 "passage",
                 "headline",
+                "title",
+                "url",
+                "source",
+                "authors",
                 "text",
                 "snippet",
                 "highlights",
@@ -85,9 +89,13 @@ fn csv_and_tsv_round_trip_and_defuse_formulas() {
                     cell.to_string()
                 }
             };
-            assert_eq!(undefused(&row[6]), hit.text, "{format}: text cell");
-            assert_eq!(undefused(&row[7]), hit.snippet);
-            let ranges: Vec<(usize, usize)> = row[8]
+            assert_eq!(&row[6], hit.title.as_deref().unwrap_or(""));
+            assert_eq!(&row[7], hit.url.as_deref().unwrap_or(""));
+            assert_eq!(&row[8], hit.source.as_deref().unwrap_or(""));
+            assert_eq!(&row[9], hit.authors.join("; "));
+            assert_eq!(undefused(&row[10]), hit.text, "{format}: text cell");
+            assert_eq!(undefused(&row[11]), hit.snippet);
+            let ranges: Vec<(usize, usize)> = row[12]
                 .split(';')
                 .filter(|s| !s.is_empty())
                 .map(|r| {
@@ -98,9 +106,9 @@ fn csv_and_tsv_round_trip_and_defuse_formulas() {
             assert_eq!(ranges, hit.highlights);
             if hit.article == "hostile.txt" {
                 assert!(
-                    row[6].starts_with("'=HYPERLINK"),
+                    row[10].starts_with("'=HYPERLINK"),
                     "formula not defused: {}",
-                    &row[6]
+                    &row[10]
                 );
             }
         }
@@ -287,6 +295,12 @@ fn csv_and_json_cells_round_trip_exactly() {
         date: Some("2023-07-28".to_string()),
         passage: 3,
         headline: nasty.to_string(),
+        meta: dateline::ingest::ArticleMeta {
+            title: Some(nasty.to_string()),
+            url: Some(format!("https://example.org/{nasty}")),
+            source: Some(nasty.to_string()),
+            authors: vec![nasty.to_string(), "B".to_string()],
+        },
         text: nasty.to_string(),
         snippet: nasty.to_string(),
         highlights: vec![(0, 4)],
@@ -321,6 +335,10 @@ fn csv_and_json_cells_round_trip_exactly() {
         date: hit.date.clone(),
         passage: hit.passage,
         headline: hit.headline.clone(),
+        title: hit.meta.title.clone(),
+        url: hit.meta.url.clone(),
+        source: hit.meta.source.clone(),
+        authors: hit.meta.authors.clone(),
         text: hit.text.clone(),
         snippet: hit.snippet.clone(),
         highlights: hit.highlights.clone(),
@@ -350,9 +368,11 @@ fn csv_and_json_cells_round_trip_exactly() {
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][2], hit.article);
-        for column in [5, 6, 7] {
+        for column in [5, 6, 8, 10, 11] {
             assert_eq!(&rows[0][column], nasty, "column {column}");
         }
-        assert_eq!(&rows[0][9], "7", "also_passages");
+        assert_eq!(&rows[0][7], format!("https://example.org/{nasty}"));
+        assert_eq!(&rows[0][9], format!("{nasty}; B"));
+        assert_eq!(&rows[0][13], "7", "also_passages");
     }
 }

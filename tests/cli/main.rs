@@ -1,6 +1,8 @@
 //! Integration tests: the built `dateline` binary, run in temp dirs, its output parsed and checked.
 
+mod archives;
 mod browser;
+mod convert;
 mod crash;
 mod errors;
 mod formats;

@@ -121,6 +121,10 @@ pub struct IndexReport {
     pub total_articles: u64,
     pub passages: u64,
     pub undated: u64,
+    /// Web archive records that hold no HTML page (requests, metadata, images, ...), passed over.
+    pub records_passed_over: u64,
+    /// Pages of web archives dated by their record's `WARC-Date`, giving no date of their own.
+    pub dated_by_record: u64,
     pub bytes: u64,
     /// Files and folders not indexed, with the reason.
     pub skipped: Vec<(PathBuf, SkipReason)>,

@@ -2,10 +2,13 @@
 //! article's passages to tantivy's writer as one group (a delete of its id, then its passages), and
 //! gather the outcomes on the calling thread, which updates the report and the next file state.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tantivy::indexer::UserOperation;
+use tantivy::schema::TantivyDocument;
 use tantivy::{IndexWriter, TantivyError, Term};
 
 use super::{IndexEvent, IndexReport, IndexRequest, NextState, RunKind};
@@ -14,7 +17,10 @@ use crate::index::schema::Fields;
 use crate::index::state::{CorpusState, FileState};
 use crate::ingest::read::read_file;
 use crate::ingest::walk::CorpusFile;
-use crate::ingest::{format_of, parse_article, parse_jsonl, InputFormat, SkipReason};
+use crate::ingest::{
+    format_of, parse_article, parse_html, read_jsonl, read_warc, Article, InputFormat, RecordEvent,
+    SkipReason, WarcStats,
+};
 
 /// What became of one file, sent from a parser thread to the calling thread.
 enum FileOutcome {
@@ -28,6 +34,11 @@ enum FileOutcome {
         passages: u64,
         undated: u64,
         warnings: Vec<String>,
+        /// The files of articles that this file's articles replaced (two records with one id).
+        replaced: Vec<String>,
+        /// Web archive records passed over, and pages dated by their record.
+        passed_over: u64,
+        dated_by_record: u64,
     },
     /// Size or time differed, but the content is the same.
     Same {
@@ -65,8 +76,11 @@ impl Target<'_> {
 /// What the parser threads share.
 struct Shared<'a> {
     target: &'a Target<'a>,
-    /// Held while a group is sent (see [`send_group`]).
+    /// Held while a group is sent (see [`Group::flush`]).
     run_lock: Mutex<()>,
+    /// Ids of the records of container files and pages met in this run: the file and the place
+    /// of each.
+    ids: Mutex<HashMap<String, (String, String)>>,
 }
 
 /// Reads, parses and writes `files` on the target's threads. Returns the first writer failure, if
@@ -82,7 +96,9 @@ pub(super) fn run(
     let shared = Shared {
         target,
         run_lock: Mutex::new(()),
+        ids: Mutex::new(HashMap::new()),
     };
+    let mut replaced: HashMap<String, u64> = HashMap::new();
     let (job_tx, job_rx) = crossbeam_channel::bounded::<CorpusFile>(threads * 64);
     let (out_tx, out_rx) = crossbeam_channel::bounded::<FileOutcome>(threads * 64);
     let mut failure: Option<TantivyError> = None;
@@ -110,7 +126,7 @@ pub(super) fn run(
             }
         });
         for outcome in out_rx {
-            if let Some(e) = record(outcome, state, report, on_event) {
+            if let Some(e) = record(outcome, state, report, &mut replaced, on_event) {
                 failure.get_or_insert(e);
             }
         }
@@ -118,6 +134,13 @@ pub(super) fn run(
             std::panic::resume_unwind(panic);
         }
     });
+    // An article replaced by a later record with its id is no longer its file's.
+    for (file, n) in replaced {
+        if let Some(s) = state.files.get_mut(&file) {
+            s.articles = s.articles.saturating_sub(n);
+            state.changed = true;
+        }
+    }
     failure
 }
 
@@ -126,6 +149,7 @@ fn record(
     outcome: FileOutcome,
     state: &mut NextState,
     report: &mut IndexReport,
+    replaced_in: &mut HashMap<String, u64>,
     on_event: &mut impl FnMut(IndexEvent<'_>),
 ) -> Option<TantivyError> {
     match outcome {
@@ -139,8 +163,16 @@ fn record(
             passages,
             undated,
             warnings,
+            replaced,
+            passed_over,
+            dated_by_record,
         } => {
             state.insert(id, file_state);
+            report.records_passed_over += passed_over;
+            report.dated_by_record += dated_by_record;
+            for file in replaced {
+                *replaced_in.entry(file).or_default() += 1;
+            }
             if added {
                 report.added += 1;
             } else {
@@ -187,23 +219,44 @@ fn record(
     None
 }
 
+/// Warnings kept for one file; past this many, they are counted.
+const MAX_WARNINGS_PER_FILE: usize = 100;
+
+/// Passages sent to the writer as one group: a large file's articles go in several groups, which the
+/// writer's threads index side by side (each article whole in one group).
+const GROUP_PASSAGES: usize = 2_000;
+
 fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
-    let skipped = |file: CorpusFile, reason: SkipReason| FileOutcome::Skipped {
+    let target = shared.target;
+    let format = target
+        .request
+        .input_format
+        .or_else(|| format_of(&file.path));
+    match format {
+        Some(InputFormat::Jsonl) | Some(InputFormat::Warc) => process_container(file, shared),
+        _ => process_single(file, format, shared),
+    }
+}
+
+fn skipped(file: CorpusFile, reason: SkipReason) -> FileOutcome {
+    FileOutcome::Skipped {
         path: file.path,
         bytes: file.size,
         reason,
-    };
+    }
+}
+
+/// A file holding one article (text, HTML), read whole (it is at most [`MAX_FILE_BYTES`]).
+fn process_single(
+    file: CorpusFile,
+    format: Option<InputFormat>,
+    shared: &Shared<'_>,
+) -> FileOutcome {
     let bytes = match read_file(&file.path) {
         Ok(b) => b,
         Err(reason) => return skipped(file, reason),
     };
-    let mut state = FileState {
-        root: file.label.clone(),
-        size: bytes.len() as u64,
-        mtime_ns: file.mtime_ns,
-        hash: blake3::hash(&bytes).to_hex().to_string(),
-        articles: 1,
-    };
+    let state = file_state(&file, bytes.len() as u64, blake3::hash(&bytes));
     let target = shared.target;
     let previous_hash = target.previous.get(&file.id).map(|p| p.hash.as_str());
     if previous_hash == Some(state.hash.as_str()) {
@@ -213,60 +266,268 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
             bytes: bytes.len() as u64,
         };
     }
+    let parsed = match format {
+        Some(InputFormat::Html) => parse_html(&file.id, &file.rel_path, &bytes),
+        _ => parse_article(&file.id, &file.rel_path, &bytes),
+    };
+    let parsed = match parsed {
+        Ok(p) => p,
+        Err(reason) => return skipped(file, reason),
+    };
+    let mut group = Group::new(&file, shared);
+    // A text file's id is its path, unique in the corpus; a page's may be its url.
+    let tracked = format == Some(InputFormat::Html) && parsed.article.id != file.id;
+    group.add(parsed.article, tracked.then(|| file.rel_path.clone()));
+    group.warnings.extend(parsed.warnings);
+    group.finish(file, state, previous_hash.is_none(), bytes.len() as u64)
+}
+
+/// A file holding many articles (JSON Lines, WARC), read as a stream: memory holds one group of
+/// articles at a time, whatever the size of the file.
+fn process_container(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
+    let target = shared.target;
     let format = target
         .request
         .input_format
         .or_else(|| format_of(&file.path));
-    let (articles, warnings) = match format {
-        Some(InputFormat::Jsonl) => match parse_jsonl(&file.id, &bytes, &target.request.fields) {
-            Ok(p) => (p.articles, p.warnings),
-            Err(reason) => return skipped(file, reason),
-        },
-        // HTML and WARC are read as the text format until their readers come.
-        _ => match parse_article(&file.id, &file.rel_path, &bytes) {
-            Ok(p) => (vec![p.article], p.warnings),
-            Err(reason) => return skipped(file, reason),
-        },
+    // The content's hash first (one quick pass): an unchanged file is not parsed again.
+    let (size, hash) = match hash_file(&file.path) {
+        Ok(h) => h,
+        Err(reason) => return skipped(file, reason),
     };
-    // One group for the whole file: the old articles of the file go, its articles come, each
-    // article's passages side by side in one segment.
-    let mut ops = Vec::new();
-    if target.kind == RunKind::Incremental {
-        ops.push(UserOperation::Delete(Term::from_field_text(
-            target.fields.file,
-            &file.id,
-        )));
+    if size == 0 {
+        return skipped(file, SkipReason::Empty);
     }
-    let mut passages = 0;
-    for article in &articles {
-        let docs = article_documents(article, &file.id, &target.fields);
-        passages += docs.len() as u64;
-        ops.extend(docs.into_iter().map(UserOperation::Add));
+    let state = file_state(&file, size, hash);
+    let previous_hash = target.previous.get(&file.id).map(|p| p.hash.as_str());
+    if previous_hash == Some(state.hash.as_str()) {
+        return FileOutcome::Same {
+            id: file.id,
+            state,
+            bytes: size,
+        };
     }
-    if let Err(e) = send_group(shared, ops) {
-        return FileOutcome::Failed(e);
+    let input = match std::fs::File::open(&file.path) {
+        Ok(f) => std::io::BufReader::with_capacity(256 * 1024, f),
+        Err(e) => return skipped(file, SkipReason::Unreadable(e.to_string())),
+    };
+    let mut group = Group::new(&file, shared);
+    let rel_path = file.rel_path.clone();
+    let mut on = |event: RecordEvent| {
+        if target.cancelled() || group.failure.is_some() {
+            return false;
+        }
+        match event {
+            RecordEvent::Article(n, article) => {
+                let place = format!("{rel_path} record {n}");
+                group.add(article, Some(place));
+            }
+            RecordEvent::Warning(w) => group.warn(w),
+        }
+        true
+    };
+    let read = match format {
+        Some(InputFormat::Warc) => read_warc(input, &file.id, &mut on),
+        _ => read_jsonl(input, &file.id, &target.request.fields, &mut on)
+            .map(|()| WarcStats::default()),
+    };
+    match read {
+        Ok(stats) => {
+            group.passed_over = stats.passed_over;
+            group.dated_by_record = stats.dated_by_record;
+        }
+        Err(e) => group.warn(format!(
+            "read error ({e}); the records after it are left out"
+        )),
     }
-    state.articles = articles.len() as u64;
-    FileOutcome::Indexed {
-        path: file.path,
-        id: file.id,
-        state,
-        added: previous_hash.is_none(),
-        bytes: bytes.len() as u64,
-        articles: articles.len() as u64,
-        passages,
-        undated: articles.iter().filter(|a| a.date.is_none()).count() as u64,
-        warnings,
+    if group.articles == 0 && group.failure.is_none() {
+        // Nothing left of the file: its old articles go all the same.
+        let nothing = group.sent == 0;
+        group.flush();
+        if let Some(e) = group.failure {
+            return FileOutcome::Failed(e);
+        }
+        if nothing {
+            return skipped(file, SkipReason::NoText);
+        }
+    }
+    group.finish(file, state, previous_hash.is_none(), size)
+}
+
+fn file_state(file: &CorpusFile, size: u64, hash: blake3::Hash) -> FileState {
+    FileState {
+        root: file.label.clone(),
+        size,
+        mtime_ns: file.mtime_ns,
+        hash: hash.to_hex().to_string(),
+        articles: 1,
     }
 }
 
-/// Sends one article's operations as a group, one group at a time: tantivy stamps a group's
-/// operations, then queues its delete. Two groups stamped and queued from two threads can put a later
-/// delete ahead of an earlier one in the queue; a segment flushed in between then stops at the later
-/// delete and has the earlier one applied to all its documents at the commit, removing the new
-/// passages of a changed article with its old ones (seen in the kill test and in a re-run test under
-/// load).
-fn send_group(shared: &Shared<'_>, ops: Vec<UserOperation>) -> tantivy::Result<()> {
-    let _one_at_a_time = shared.run_lock.lock().unwrap_or_else(|e| e.into_inner());
-    shared.target.writer.run(ops).map(|_| ())
+/// The size and blake3 hash of a file's content, read in pieces.
+fn hash_file(path: &std::path::Path) -> Result<(u64, blake3::Hash), SkipReason> {
+    let unreadable = |e: std::io::Error| SkipReason::Unreadable(e.to_string());
+    let mut f = std::fs::File::open(path).map_err(unreadable)?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(unreadable(e)),
+        };
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((size, hasher.finalize()))
+}
+
+/// The articles of one file on their way to the writer, a group at a time.
+struct Group<'s, 'a> {
+    shared: &'s Shared<'a>,
+    file_id: String,
+    /// Articles waiting: id, the place named in warnings when the id is tracked, documents.
+    pending: Vec<(String, Option<String>, Vec<TantivyDocument>)>,
+    pending_passages: usize,
+    /// Groups sent so far (the first one deletes the file's old articles).
+    sent: usize,
+    articles: u64,
+    passages: u64,
+    undated: u64,
+    warnings: Vec<String>,
+    dropped_warnings: usize,
+    passed_over: u64,
+    dated_by_record: u64,
+    /// Files whose article was replaced by one of this file's (one entry per article).
+    replaced: Vec<String>,
+    failure: Option<TantivyError>,
+}
+
+impl<'s, 'a> Group<'s, 'a> {
+    fn new(file: &CorpusFile, shared: &'s Shared<'a>) -> Self {
+        Group {
+            shared,
+            file_id: file.id.clone(),
+            pending: Vec::new(),
+            pending_passages: 0,
+            sent: 0,
+            articles: 0,
+            passages: 0,
+            undated: 0,
+            warnings: Vec::new(),
+            dropped_warnings: 0,
+            passed_over: 0,
+            dated_by_record: 0,
+            replaced: Vec::new(),
+            failure: None,
+        }
+    }
+
+    fn warn(&mut self, message: String) {
+        if self.warnings.len() < MAX_WARNINGS_PER_FILE {
+            self.warnings.push(message);
+        } else {
+            self.dropped_warnings += 1;
+        }
+    }
+
+    /// Adds an article; `place` (where it is, for warnings) when its id may be shared with another
+    /// record: the one sent last is kept.
+    fn add(&mut self, article: Article, place: Option<String>) {
+        let docs = article_documents(&article, &self.file_id, &self.shared.target.fields);
+        self.articles += 1;
+        self.passages += docs.len() as u64;
+        self.undated += u64::from(article.date.is_none());
+        self.pending_passages += docs.len();
+        self.pending.push((article.id, place, docs));
+        if self.pending_passages >= GROUP_PASSAGES {
+            self.flush();
+        }
+    }
+
+    /// Sends the waiting articles as one group.
+    fn flush(&mut self) {
+        if self.failure.is_some() {
+            return;
+        }
+        let shared = self.shared;
+        let target = shared.target;
+        let pending = std::mem::take(&mut self.pending);
+        self.pending_passages = 0;
+        let mut ops = Vec::new();
+        if self.sent == 0 && target.kind == RunKind::Incremental {
+            ops.push(UserOperation::Delete(Term::from_field_text(
+                target.fields.file,
+                &self.file_id,
+            )));
+        }
+        // Groups go one at a time (see [`send_group`]), so "sent last" is well defined: an id met
+        // before in this run has its earlier article deleted here, ahead of the new one.
+        let _one_at_a_time = shared.run_lock.lock().unwrap_or_else(|e| e.into_inner());
+        for (id, place, docs) in pending {
+            if let Some(place) = place {
+                let mut ids = shared.ids.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((file, earlier)) =
+                    ids.insert(id.clone(), (self.file_id.clone(), place.clone()))
+                {
+                    if self.warnings.len() < MAX_WARNINGS_PER_FILE {
+                        self.warnings.push(format!(
+                            "{place} has the id '{id}' of {earlier}: the later one is kept"
+                        ));
+                    } else {
+                        self.dropped_warnings += 1;
+                    }
+                    ops.push(UserOperation::Delete(Term::from_field_text(
+                        target.fields.article,
+                        &id,
+                    )));
+                    self.replaced.push(file);
+                }
+            }
+            ops.extend(docs.into_iter().map(UserOperation::Add));
+        }
+        self.sent += 1;
+        if let Err(e) = target.writer.run(ops) {
+            self.failure = Some(e);
+        }
+    }
+
+    fn finish(
+        mut self,
+        file: CorpusFile,
+        mut state: FileState,
+        added: bool,
+        bytes: u64,
+    ) -> FileOutcome {
+        if !self.pending.is_empty() {
+            self.flush();
+        }
+        if let Some(e) = self.failure {
+            return FileOutcome::Failed(e);
+        }
+        state.articles = self.articles;
+        let mut warnings = self.warnings;
+        if self.dropped_warnings > 0 {
+            warnings.push(format!(
+                "{} more warnings for this file",
+                self.dropped_warnings
+            ));
+        }
+        FileOutcome::Indexed {
+            path: file.path,
+            id: file.id,
+            state,
+            added,
+            bytes,
+            articles: self.articles,
+            passages: self.passages,
+            undated: self.undated,
+            warnings,
+            replaced: self.replaced,
+            passed_over: self.passed_over,
+            dated_by_record: self.dated_by_record,
+        }
+    }
 }
