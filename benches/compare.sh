@@ -16,31 +16,20 @@ MB=${1:-200}
 RUNS=${2:-3}
 cargo build --release --quiet --bin dateline --example latency
 BIN=target/release/dateline
-SRC=target/bench-corpus-${MB}mb
-if [ ! -d "$SRC" ]; then
-  python3 ../shared/tools/gen_corpus.py ../shared/corpora/reuters-dev/meta.jsonl "$SRC" --mb "$MB"
-fi
+source benches/common.sh
+bench_corpus "$MB"
 INDEX=target/compare-index-${MB}mb
 trap 'rm -rf "$INDEX"' EXIT
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 input=$(find "$SRC" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 files=$(find "$SRC" -type f | wc -l)
-walls=(); rss=()
-for _ in $(seq "$RUNS"); do
-  rm -rf "$INDEX"
-  find "$SRC" -type f -print0 | xargs -0 cat > /dev/null
-  out=$( { /usr/bin/time -f '%e %M' "$BIN" index "$SRC" --index "$INDEX" --quiet; } 2>&1 | tail -1)
-  walls+=("$(echo "$out" | cut -d' ' -f1)")
-  rss+=("$(echo "$out" | cut -d' ' -f2)")
-done
-wall=$(printf '%s\n' "${walls[@]}" | median)
-peak=$(printf '%s\n' "${rss[@]}" | median)
+index_runs "$BIN" "$SRC" "$INDEX" "$RUNS"
+wall=$WALL; peak=$PEAK
 size=$(du -sb "$INDEX" | cut -f1)
 lat=$(target/release/examples/latency --index "$INDEX" --bin "$BIN" --json)
 
 echo "dateline $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB"
-echo "corpus $SRC: $files files, $(awk -v b="$input" 'BEGIN { printf "%.1f", b / 1e6 }') MB; index runs: ${walls[*]} s (median of $RUNS)"
+echo "corpus $SRC: $files files, $(awk -v b="$input" 'BEGIN { printf "%.1f", b / 1e6 }') MB; index runs: ${WALLS[*]} s (median of $RUNS)"
 echo
 python3 - "$input" "$wall" "$peak" "$size" "$lat" <<'EOF'
 import json, sys

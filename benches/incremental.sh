@@ -23,7 +23,7 @@ secs() { # run the command, print the wall time in seconds
   t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
 }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source benches/common.sh
 full=(); same=(); changed=()
 for run in $(seq "$RUNS"); do
   rm -rf "$WORK/corpus" "$WORK/index"

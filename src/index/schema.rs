@@ -117,7 +117,7 @@ pub fn build_schema() -> (Schema, Fields) {
         TextOptions::default().set_indexing_options(text_indexing(EXACT_ANALYZER)),
     );
     let period = b.add_u64_field(names::PERIOD, INDEXED);
-    let file = b.add_text_field(names::FILE, STRING);
+    let file = b.add_text_field(names::FILE, STRING | FAST);
     let title = b.add_text_field(names::TITLE, STORED);
     let url = b.add_text_field(names::URL, STORED);
     let source = b.add_text_field(

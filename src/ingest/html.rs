@@ -108,6 +108,10 @@ pub fn parse_page(
 
     let config = Config {
         text_mode: TextMode::Formatted,
+        // News items can be a line long ("Shr 19 cts vs 13 cts"): with the usual 500 characters, a
+        // short story's page was read again without removing the unlikely parts, and its navigation
+        // and cookie notice came back as text (455 of 10,051 Reuters pages).
+        char_threshold: 0,
         ..Config::default()
     };
     let extracted = Readability::with_document(document.clone(), None, Some(config))

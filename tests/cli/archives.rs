@@ -272,6 +272,21 @@ fn two_records_with_one_id_keep_the_later_with_a_warning_naming_both() {
     let out = env.index_corpus();
     assert!(stderr(&out).contains("up to date"), "{}", stderr(&out));
     assert_eq!(env.search_json(&["zinc", "--all"]).hits.len(), 2);
+    // A later run adds a file holding an id indexed from a file that has not changed: it replaces it.
+    env.write("c.jsonl", "{\"id\": \"s-2\", \"text\": \"Zinc newest.\"}\n");
+    let out = env.index_corpus();
+    let err = stderr(&out);
+    assert!(
+        err.contains("c.jsonl record 1 has the id 's-2' of the indexed article from 'a.jsonl'"),
+        "{err}"
+    );
+    let r = env.search_json(&["zinc", "--all"]);
+    let texts: Vec<&str> = r.hits.iter().map(|h| h.text.as_str()).collect();
+    assert_eq!(r.hits.len(), 2, "{texts:?}");
+    assert!(texts.contains(&"Zinc newest."), "{texts:?}");
+    assert_eq!(env.info()["articles"], 2);
+    let verify = env.run(&["verify"]);
+    assert_eq!(code(&verify), 0, "{}{}", stdout(&verify), stderr(&verify));
 }
 
 #[test]

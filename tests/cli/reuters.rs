@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use crate::convert::{convert, Target, BOILERPLATE_WORDS, URL_PREFIX};
 use crate::util::{code, stderr, stdout, Env};
 
 fn shared() -> PathBuf {
@@ -73,8 +74,38 @@ fn names_find_the_same_articles_in_the_json_lines_dump() {
     names_are_exact(&env);
 }
 
+/// The archive converted into each other format (one JSON Lines dump, a saved web page per article
+/// with boilerplate around it, one gzipped web archive) finds exactly the listed articles for every
+/// name (ids map back through the url), and no word of the boilerplate is indexed.
+#[test]
+fn names_find_the_same_articles_in_every_archive_format() {
+    let Some(_) = reuters("the archive-format name tests") else {
+        return;
+    };
+    for target in [Target::Jsonl, Target::Html, Target::Warc] {
+        let env = Env::new();
+        let n = convert(&reuters_articles(), &env.corpus(), target).expect("convert");
+        assert_eq!(n, 10051);
+        let out = env.run(&["index", env.corpus().to_str().expect("utf-8"), "--quiet"]);
+        assert_eq!(code(&out), 0, "{target:?}: {}", stderr(&out));
+        assert_eq!(env.info()["articles"], 10051, "{target:?}");
+        names_are_exact_as(&env, |id| {
+            id.strip_prefix(URL_PREFIX).unwrap_or(id).to_string()
+        });
+        for word in BOILERPLATE_WORDS {
+            let out = env.run(&["search", word]);
+            assert_eq!(code(&out), 1, "{target:?}: '{word}' was indexed");
+        }
+    }
+}
+
 /// Every name of `dev-names.tsv` finds exactly its listed articles in its date range.
 fn names_are_exact(env: &Env) {
+    names_are_exact_as(env, str::to_string)
+}
+
+/// As [`names_are_exact`], the ids found mapped by `id_of` first.
+fn names_are_exact_as(env: &Env, id_of: impl Fn(&str) -> String) {
     let names = shared().join("eval/dev-names.tsv");
     let table = std::fs::read_to_string(&names).expect("dev-names.tsv");
     let mut checked = 0;
@@ -97,7 +128,7 @@ fn names_are_exact(env: &Env) {
             .lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).expect("jsonl");
-                v["article"].as_str().expect("article").to_string()
+                id_of(v["article"].as_str().expect("article"))
             })
             .collect();
         let missing: Vec<_> = expected.difference(&found).collect();

@@ -257,7 +257,12 @@ pub fn index_corpus(
         bytes: planned.files.iter().map(|f| f.size).sum(),
     });
 
+    let committed = match kind {
+        RunKind::Incremental => Some(handle.index.reader()?.searcher()),
+        RunKind::Full => None,
+    };
     let target = run::Target {
+        committed,
         writer: &writer,
         fields: handle.fields,
         previous: &previous,

@@ -7,13 +7,15 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use tantivy::collector::DocSetCollector;
 use tantivy::indexer::UserOperation;
-use tantivy::schema::TantivyDocument;
-use tantivy::{IndexWriter, TantivyError, Term};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, TantivyDocument};
+use tantivy::{IndexWriter, Searcher, TantivyError, Term};
 
 use super::{IndexEvent, IndexReport, IndexRequest, NextState, RunKind};
 use crate::index::documents::article_documents;
-use crate::index::schema::Fields;
+use crate::index::schema::{names, Fields};
 use crate::index::state::{CorpusState, FileState};
 use crate::ingest::read::read_file;
 use crate::ingest::walk::CorpusFile;
@@ -65,6 +67,29 @@ pub(super) struct Target<'a> {
     pub threads: usize,
     /// The run's request: once it is cancelled, no further file is read.
     pub request: &'a IndexRequest,
+    /// The last commit, in an incremental run: a record whose id an article of another file has
+    /// there replaces it.
+    pub committed: Option<Searcher>,
+}
+
+impl Target<'_> {
+    /// The file of the committed article `id`, when it is another file than `file`.
+    fn committed_elsewhere(&self, id: &str, file: &str) -> Option<String> {
+        let searcher = self.committed.as_ref()?;
+        let term = Term::from_field_text(self.fields.article, id);
+        if searcher.doc_freq(&term).ok()? == 0 {
+            return None;
+        }
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let docs = searcher.search(&query, &DocSetCollector).ok()?;
+        let address = docs.into_iter().next()?;
+        let segment = searcher.segment_reader(address.segment_ord);
+        let column = segment.fast_fields().str(names::FILE).ok()??;
+        let ord = column.term_ords(address.doc_id).next()?;
+        let mut other = String::new();
+        column.ord_to_str(ord, &mut other).ok()?;
+        (other != file).then_some(other)
+    }
 }
 
 impl Target<'_> {
@@ -469,9 +494,16 @@ impl<'s, 'a> Group<'s, 'a> {
         for (id, place, docs) in pending {
             if let Some(place) = place {
                 let mut ids = shared.ids.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((file, earlier)) =
-                    ids.insert(id.clone(), (self.file_id.clone(), place.clone()))
-                {
+                let earlier = ids
+                    .insert(id.clone(), (self.file_id.clone(), place.clone()))
+                    .or_else(|| {
+                        // Not met in this run: perhaps in the last commit, from another file.
+                        target.committed_elsewhere(&id, &self.file_id).map(|file| {
+                            let place = format!("the indexed article from '{file}'");
+                            (file, place)
+                        })
+                    });
+                if let Some((file, earlier)) = earlier {
                     if self.warnings.len() < MAX_WARNINGS_PER_FILE {
                         self.warnings.push(format!(
                             "{place} has the id '{id}' of {earlier}: the later one is kept"

@@ -130,12 +130,27 @@ function articleAnchor(state, article, passage, className, text) {
   return link;
 }
 
+// A link to the page an article came from, for http(s) addresses only (never `javascript:` and the
+// like); it opens apart, telling the site nothing of this page.
+function externalLink(url, text) {
+  if (!url || !/^https?:\/\//i.test(url)) return null;
+  const link = el("a", "external", text);
+  link.href = url;
+  link.target = "_blank";
+  link.rel = "noopener noreferrer";
+  link.referrerPolicy = "no-referrer";
+  return link;
+}
+
 function renderHit(state, hit) {
   const li = el("li", "hit");
   const head = el("div", "head");
   head.appendChild(el("span", "date", hit.date || "undated"));
   head.appendChild(articleAnchor(state, hit.article, hit.passage, "headline", hit.headline || hit.article));
   head.appendChild(el("span", "where", hit.article + " · ¶" + hit.passage));
+  if (hit.source) head.appendChild(el("span", "source", hit.source));
+  const original = externalLink(hit.url, "original ↗");
+  if (original) head.appendChild(original);
   li.appendChild(head);
   const snippet = el("p", "snippet");
   snippet.appendChild(marked(hit.snippet, hit.highlights));
@@ -278,7 +293,17 @@ async function renderArticle(state, mine) {
   if (mine !== generation) return;
   document.title = (body.headline || body.article) + " · dateline";
   $("article-headline").textContent = body.headline || body.article;
-  $("article-meta").textContent = (body.date || "undated") + " · " + body.article;
+  const facts = [body.date || "undated"];
+  if (body.source) facts.push(body.source);
+  if (body.authors && body.authors.length) facts.push("by " + body.authors.join(", "));
+  facts.push(body.article);
+  const meta = $("article-meta");
+  meta.textContent = facts.join(" · ");
+  const original = externalLink(body.url, "original page ↗");
+  if (original) {
+    meta.appendChild(document.createTextNode(" · "));
+    meta.appendChild(original);
+  }
   const back = $("back");
   back.href = "/?" + searchParams(state, {}).toString();
   const container = $("article-body");
