@@ -484,3 +484,61 @@ fn a_client_leaving_mid_export_does_not_hold_up_the_server() {
     assert_eq!(full.status, 200);
     assert_eq!(full.body.lines().count(), 300, "one hit per article");
 }
+
+/// `source=` (repeatable) and `split=source` answer as `--source` and `--split source` do.
+#[test]
+fn sources_filter_and_split_as_on_the_command_line() {
+    let env = Env::new();
+    let dump = [
+        r#"{"url": "https://www.reuters.com/a", "title": "Copper record", "text": "Copper rose to a record.", "date": "2023-03-01"}"#,
+        r#"{"url": "https://apnews.com/b", "title": "Copper strike", "text": "Copper miners struck.", "date": "2023-03-02"}"#,
+        r#"{"url": "https://bbc.co.uk/c", "title": "Copper mixed", "text": "Copper was mixed.", "date": "2024-03-02"}"#,
+    ]
+    .join("\n");
+    env.write("dump.jsonl", &dump);
+    env.index_corpus();
+    let server = Server::start(&env, &[]);
+    let api = server
+        .get("/api/search?q=copper&source=reuters.com&source=BBC.CO.UK")
+        .json();
+    let cli = cli_json(
+        &env,
+        &[
+            "search",
+            "copper",
+            "--source",
+            "reuters.com",
+            "--source",
+            "BBC.CO.UK",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(api, cli);
+    assert_eq!(api["total_articles"], 2);
+    assert_eq!(
+        api["hits"][0]["source"]
+            .as_str()
+            .map(|s| s.ends_with(".com") || s.ends_with(".uk")),
+        Some(true)
+    );
+    let api = server
+        .get("/api/timeline?q=copper&split=source&top=2&by=year")
+        .json();
+    let cli = cli_json(
+        &env,
+        &[
+            "timeline", "copper", "--split", "source", "--top", "2", "--by", "year", "--format",
+            "json",
+        ],
+    );
+    assert_eq!(api, cli);
+    assert_eq!(
+        api["series"].as_array().map(Vec::len),
+        Some(3),
+        "two sources and other"
+    );
+    server
+        .get("/api/timeline?q=copper&split=author")
+        .assert_error(400, "split");
+}

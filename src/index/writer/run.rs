@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::DocSetCollector;
 use tantivy::indexer::UserOperation;
@@ -103,9 +103,9 @@ struct Shared<'a> {
     target: &'a Target<'a>,
     /// Held while a group is sent (see [`Group::flush`]).
     run_lock: Mutex<()>,
-    /// Ids of the records of container files and pages met in this run: the file and the place
-    /// of each.
-    ids: Mutex<HashMap<String, (String, String)>>,
+    /// Ids of the records of container files and pages met in this run (by a 64-bit hash of the id,
+    /// so that a dump of millions of records costs tens of MB here): where each was.
+    ids: Mutex<HashMap<u64, Seen>>,
 }
 
 /// Reads, parses and writes `files` on the target's threads. Returns the first writer failure, if
@@ -244,6 +244,29 @@ fn record(
     None
 }
 
+/// Where a record was met: its file's id, its path for warnings, and its record number (0 for a file
+/// that is one page).
+struct Seen {
+    file: Arc<str>,
+    rel_path: Arc<str>,
+    record: u64,
+}
+
+impl Seen {
+    fn place(&self) -> String {
+        match self.record {
+            0 => self.rel_path.to_string(),
+            n => format!("{} record {n}", self.rel_path),
+        }
+    }
+}
+
+/// The hash an id is tracked by (see [`Shared::ids`]).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6461_7465_6c69_6e65).hash_one(id)
+}
+
 /// Warnings kept for one file; past this many, they are counted.
 const MAX_WARNINGS_PER_FILE: usize = 100;
 
@@ -302,7 +325,7 @@ fn process_single(
     let mut group = Group::new(&file, shared);
     // A text file's id is its path, unique in the corpus; a page's may be its url.
     let tracked = format == Some(InputFormat::Html) && parsed.article.id != file.id;
-    group.add(parsed.article, tracked.then(|| file.rel_path.clone()));
+    group.add(parsed.article, tracked.then_some(0));
     group.warnings.extend(parsed.warnings);
     group.finish(file, state, previous_hash.is_none(), bytes.len() as u64)
 }
@@ -337,16 +360,12 @@ fn process_container(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
         Err(e) => return skipped(file, SkipReason::Unreadable(e.to_string())),
     };
     let mut group = Group::new(&file, shared);
-    let rel_path = file.rel_path.clone();
     let mut on = |event: RecordEvent| {
         if target.cancelled() || group.failure.is_some() {
             return false;
         }
         match event {
-            RecordEvent::Article(n, article) => {
-                let place = format!("{rel_path} record {n}");
-                group.add(article, Some(place));
-            }
+            RecordEvent::Article(n, article) => group.add(article, Some(n as u64)),
             RecordEvent::Warning(w) => group.warn(w),
         }
         true
@@ -412,9 +431,10 @@ fn hash_file(path: &std::path::Path) -> Result<(u64, blake3::Hash), SkipReason> 
 /// The articles of one file on their way to the writer, a group at a time.
 struct Group<'s, 'a> {
     shared: &'s Shared<'a>,
-    file_id: String,
-    /// Articles waiting: id, the place named in warnings when the id is tracked, documents.
-    pending: Vec<(String, Option<String>, Vec<TantivyDocument>)>,
+    file_id: Arc<str>,
+    rel_path: Arc<str>,
+    /// Articles waiting: id, the record number when the id is tracked, documents.
+    pending: Vec<(String, Option<u64>, Vec<TantivyDocument>)>,
     pending_passages: usize,
     /// Groups sent so far (the first one deletes the file's old articles).
     sent: usize,
@@ -434,7 +454,8 @@ impl<'s, 'a> Group<'s, 'a> {
     fn new(file: &CorpusFile, shared: &'s Shared<'a>) -> Self {
         Group {
             shared,
-            file_id: file.id.clone(),
+            file_id: Arc::from(file.id.as_str()),
+            rel_path: Arc::from(file.rel_path.as_str()),
             pending: Vec::new(),
             pending_passages: 0,
             sent: 0,
@@ -458,15 +479,15 @@ impl<'s, 'a> Group<'s, 'a> {
         }
     }
 
-    /// Adds an article; `place` (where it is, for warnings) when its id may be shared with another
-    /// record: the one sent last is kept.
-    fn add(&mut self, article: Article, place: Option<String>) {
+    /// Adds an article; `record` (its number in the file, 0 for a page) when its id may be shared
+    /// with another record: the one sent last is kept.
+    fn add(&mut self, article: Article, record: Option<u64>) {
         let docs = article_documents(&article, &self.file_id, &self.shared.target.fields);
         self.articles += 1;
         self.passages += docs.len() as u64;
         self.undated += u64::from(article.date.is_none());
         self.pending_passages += docs.len();
-        self.pending.push((article.id, place, docs));
+        self.pending.push((article.id, record, docs));
         if self.pending_passages >= GROUP_PASSAGES {
             self.flush();
         }
@@ -491,26 +512,30 @@ impl<'s, 'a> Group<'s, 'a> {
         // Groups go one at a time (see [`send_group`]), so "sent last" is well defined: an id met
         // before in this run has its earlier article deleted here, ahead of the new one.
         let _one_at_a_time = shared.run_lock.lock().unwrap_or_else(|e| e.into_inner());
-        for (id, place, docs) in pending {
-            if let Some(place) = place {
-                let mut ids = shared.ids.lock().unwrap_or_else(|e| e.into_inner());
-                let earlier = ids
-                    .insert(id.clone(), (self.file_id.clone(), place.clone()))
-                    .or_else(|| {
-                        // Not met in this run: perhaps in the last commit, from another file.
-                        target.committed_elsewhere(&id, &self.file_id).map(|file| {
-                            let place = format!("the indexed article from '{file}'");
-                            (file, place)
+        for (id, record, docs) in pending {
+            if let Some(record) = record {
+                let seen = Seen {
+                    file: self.file_id.clone(),
+                    rel_path: self.rel_path.clone(),
+                    record,
+                };
+                let place = seen.place();
+                let earlier = {
+                    let mut ids = shared.ids.lock().unwrap_or_else(|e| e.into_inner());
+                    ids.insert(id_hash(&id), seen)
+                        .map(|e| (e.file.to_string(), e.place()))
+                        .or_else(|| {
+                            // Not met in this run: perhaps in the last commit, from another file.
+                            target.committed_elsewhere(&id, &self.file_id).map(|file| {
+                                let place = format!("the indexed article from '{file}'");
+                                (file, place)
+                            })
                         })
-                    });
+                };
                 if let Some((file, earlier)) = earlier {
-                    if self.warnings.len() < MAX_WARNINGS_PER_FILE {
-                        self.warnings.push(format!(
-                            "{place} has the id '{id}' of {earlier}: the later one is kept"
-                        ));
-                    } else {
-                        self.dropped_warnings += 1;
-                    }
+                    self.warn(format!(
+                        "{place} has the id '{id}' of {earlier}: the later one is kept"
+                    ));
                     ops.push(UserOperation::Delete(Term::from_field_text(
                         target.fields.article,
                         &id,
