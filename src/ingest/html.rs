@@ -9,7 +9,9 @@
 //! then the `<meta charset>` (or `http-equiv`) in the first 1024 bytes, then UTF-8; bytes that are not
 //! UTF-8 in a page that declares nothing are read as Windows-1252 (what browsers do), with a warning.
 
-use dom_query::Document;
+use std::sync::LazyLock;
+
+use dom_query::{Document, Matcher, Selection};
 use dom_smoothie::{Config, Readability, TextMode};
 use encoding_rs::Encoding;
 
@@ -20,6 +22,52 @@ use super::text_format::{date_from_path, split_paragraphs, PathDate};
 /// Pages nested deeper than this are cut there: the parser's tree and its walks would use deep
 /// recursion (a page 100,000 levels deep), and no real page comes near it.
 pub const MAX_DEPTH: usize = 512;
+
+/// The elements the page's facts are read from.
+#[derive(Clone, Copy)]
+enum Sel {
+    OgTitle,
+    H1,
+    Title,
+    Canonical,
+    OgUrl,
+    SiteName,
+    Author,
+    PublishedTime,
+    Time,
+    ItemDate,
+    JsonLd,
+    Ads,
+}
+
+/// The selectors of [`Sel`], in its order.
+const SELECTORS: [&str; 12] = [
+    "meta[property='og:title']",
+    "h1",
+    "title",
+    "link[rel='canonical']",
+    "meta[property='og:url']",
+    "meta[property='og:site_name']",
+    "meta[name='author']",
+    "meta[property='article:published_time']",
+    "time[datetime]",
+    "[itemprop='datePublished']",
+    "script[type='application/ld+json']",
+    // Advertising slots inside the article (Readability keeps a one-line "Advertisement" between two
+    // paragraphs); marked by a whole class or id word.
+    "[class~='ad'], [class~='ads'], [class~='advert'], [class~='advertisement'], [class~='sponsored'], \
+     [id^='ad-'], [id^='ad_'], [id~='advertisement'], aside[class~='promo'], [aria-label='advertisement']",
+];
+
+/// The selectors compiled once (compiling them for every page cost more than matching them).
+static MATCHERS: LazyLock<Vec<Option<Matcher>>> =
+    LazyLock::new(|| SELECTORS.iter().map(|s| Matcher::new(s).ok()).collect());
+
+/// The elements of `document` that `which` names; `None` when there are none.
+fn select(document: &Document, which: Sel) -> Option<Selection<'_>> {
+    let matcher = MATCHERS.get(which as usize)?.as_ref()?;
+    Some(document.select_matcher(matcher)).filter(|s| s.exists())
+}
 
 /// What a page gives besides its path.
 #[derive(Debug, Clone, Default)]
@@ -55,57 +103,50 @@ pub fn parse_page(
     let html = flatten_deep(&html, &mut warnings);
     let document = Document::from(html.as_ref());
 
-    let meta_content = |selector: &str| {
-        document
-            .try_select(selector)
+    let meta_content = |which: Sel| {
+        select(&document, which)
             .and_then(|s| s.first().attr("content"))
             .and_then(|v| folded(&v))
     };
-    let element_text = |selector: &str| {
-        document
-            .try_select(selector)
-            .and_then(|s| folded(&s.first().text()))
-    };
-    let title = meta_content("meta[property='og:title']")
-        .or_else(|| element_text("h1"))
-        .or_else(|| element_text("title"));
-    let url = document
-        .try_select("link[rel='canonical']")
+    let element_text = |which: Sel| select(&document, which).and_then(|s| folded(&s.first().text()));
+    let title = meta_content(Sel::OgTitle)
+        .or_else(|| element_text(Sel::H1))
+        .or_else(|| element_text(Sel::Title));
+    let url = select(&document, Sel::Canonical)
         .and_then(|s| s.first().attr("href"))
         .and_then(|v| folded(&v))
         .filter(|u| u.contains("://"))
-        .or_else(|| meta_content("meta[property='og:url']"))
+        .or_else(|| meta_content(Sel::OgUrl))
         .or_else(|| hints.url.and_then(folded));
-    let source = meta_content("meta[property='og:site_name']");
-    let mut authors: Vec<String> = document
-        .try_select("meta[name='author']")
+    let source = meta_content(Sel::SiteName);
+    let mut authors: Vec<String> = select(&document, Sel::Author)
         .map(|s| {
             s.iter()
                 .filter_map(|m| m.attr("content").and_then(|v| folded(&v)))
                 .collect()
         })
         .unwrap_or_default();
-    let page_date = meta_content("meta[property='article:published_time']")
+    let page_date = meta_content(Sel::PublishedTime)
         .or_else(|| json_ld_date(&document))
         .or_else(|| {
-            document
-                .try_select("time[datetime]")
+            select(&document, Sel::Time)
                 .and_then(|s| s.first().attr("datetime"))
                 .and_then(|v| folded(&v))
         })
         .or_else(|| {
-            document
-                .try_select("[itemprop='datePublished']")
-                .and_then(|s| {
-                    let first = s.first();
-                    first
-                        .attr("content")
-                        .or_else(|| first.attr("datetime"))
-                        .and_then(|v| folded(&v))
-                        .or_else(|| folded(&first.text()))
-                })
+            select(&document, Sel::ItemDate).and_then(|s| {
+                let first = s.first();
+                first
+                    .attr("content")
+                    .or_else(|| first.attr("datetime"))
+                    .and_then(|v| folded(&v))
+                    .or_else(|| folded(&first.text()))
+            })
         });
 
+    if let Some(ads) = select(&document, Sel::Ads) {
+        ads.remove();
+    }
     let config = Config {
         text_mode: TextMode::Formatted,
         // News items can be a line long ("Shr 19 cts vs 13 cts"): with the usual 500 characters, a
@@ -114,7 +155,7 @@ pub fn parse_page(
         char_threshold: 0,
         ..Config::default()
     };
-    let extracted = Readability::with_document(document.clone(), None, Some(config))
+    let extracted = Readability::with_document(document, None, Some(config))
         .ok()
         .and_then(|mut r| r.parse().ok());
     let (text, byline) = match extracted {
@@ -171,7 +212,7 @@ pub fn page_has_date(article: &Article) -> bool {
 
 /// `datePublished` of the page's JSON-LD blocks (an object, an array, or an `@graph`).
 fn json_ld_date(document: &Document) -> Option<String> {
-    let scripts = document.try_select("script[type='application/ld+json']")?;
+    let scripts = select(document, Sel::JsonLd)?;
     for script in scripts.iter() {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(&script.text()) else {
             continue;
@@ -360,6 +401,7 @@ mod tests {
 <div class="cookie-banner">We use cookies. Accept cookiesword.</div>
 <article><h1>Zinc rises on strike fears</h1>
 <p>Zinc prices rose sharply on Friday as miners in the north threatened a strike that could cut supply for weeks, traders said.</p>
+<div class="ad advertisement">Advertisement adslotword</div>
 <p>The metal gained four percent in London, its biggest daily rise this year, while copper and lead were little changed in thin trade.</p>
 <p>Union leaders said talks with the mine owners had broken down over pay and that a walkout would begin on Monday unless a deal was reached.</p>
 <p>The mines produce about a tenth of the world's zinc, and smelters in Europe and Asia hold only a few weeks of stocks, analysts at two banks said in notes to clients.</p>
