@@ -108,7 +108,8 @@ pub fn parse_page(
             .and_then(|s| s.first().attr("content"))
             .and_then(|v| folded(&v))
     };
-    let element_text = |which: Sel| select(&document, which).and_then(|s| folded(&s.first().text()));
+    let element_text =
+        |which: Sel| select(&document, which).and_then(|s| folded(&s.first().text()));
     let title = meta_content(Sel::OgTitle)
         .or_else(|| element_text(Sel::H1))
         .or_else(|| element_text(Sel::Title));

@@ -83,6 +83,8 @@ pub enum RecordEvent {
     Article(usize, Article),
     /// A record left out or read with a problem.
     Warning(String),
+    /// Record `n` would be an article with this id (from [`read_jsonl_ids`] only).
+    Id(usize, String),
 }
 
 /// The articles of one JSON Lines file, and a warning for each record left out or read with a problem.
@@ -114,6 +116,7 @@ pub fn parse_jsonl(
                 articles.push((n, a));
             }
             RecordEvent::Warning(w) => warnings.push(w),
+            RecordEvent::Id(..) => {}
         }
         true
     })
@@ -134,16 +137,39 @@ pub fn parse_jsonl(
 /// is bounded by the longest record, whatever the size of the file. An error is a read error of
 /// `input`.
 pub fn read_jsonl<R: BufRead>(
+    input: R,
+    file_id: &str,
+    fields: &FieldNames,
+    on: &mut dyn FnMut(RecordEvent) -> bool,
+) -> std::io::Result<()> {
+    read_records(input, file_id, fields, on, false)
+}
+
+/// As [`read_jsonl`], handing on only the id of each record that would be an article
+/// ([`RecordEvent::Id`]), without warnings: a first pass that finds which records of a file share an
+/// id, so that the earlier ones are never indexed.
+pub fn read_jsonl_ids<R: BufRead>(
+    input: R,
+    file_id: &str,
+    fields: &FieldNames,
+    on: &mut dyn FnMut(RecordEvent) -> bool,
+) -> std::io::Result<()> {
+    read_records(input, file_id, fields, on, true)
+}
+
+fn read_records<R: BufRead>(
     mut input: R,
     file_id: &str,
     fields: &FieldNames,
     on: &mut dyn FnMut(RecordEvent) -> bool,
+    ids_only: bool,
 ) -> std::io::Result<()> {
     let mut reader = Records {
         file_id,
         fields,
         on,
         stopped: false,
+        ids_only,
     };
     // The first character says the layout: `[` an array; otherwise a value per line.
     let first = loop {
@@ -257,10 +283,15 @@ struct Records<'a> {
     fields: &'a FieldNames,
     on: &'a mut dyn FnMut(RecordEvent) -> bool,
     stopped: bool,
+    /// Only ids are handed on (see [`read_jsonl_ids`]).
+    ids_only: bool,
 }
 
 impl Records<'_> {
     fn warn(&mut self, message: String) {
+        if self.ids_only {
+            return;
+        }
         if !self.stopped && !(self.on)(RecordEvent::Warning(message)) {
             self.stopped = true;
         }
@@ -271,6 +302,15 @@ impl Records<'_> {
             Value::Object(o) => o,
             _ => return self.warn(format!("record {n}: not a JSON object; left out")),
         };
+        if self.ids_only {
+            if string_of(&object, &names(&self.fields.text, &TEXT)).is_some() {
+                let id = id_of(&object, self.file_id, n, self.fields);
+                if !(self.on)(RecordEvent::Id(n, id)) {
+                    self.stopped = true;
+                }
+            }
+            return;
+        }
         let mut warnings = Vec::new();
         let article = article_of(&object, self.file_id, n, self.fields, &mut warnings);
         for w in warnings {
@@ -386,17 +426,7 @@ fn article_of(
     if paragraphs.is_empty() {
         return None;
     }
-    let id_field = names(&fields.id, &["id"])
-        .into_iter()
-        .find_map(|name| object.get(name).filter(|v| !v.is_null()));
-    let id = match id_field {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-        Some(Value::Number(x)) => x.to_string(),
-        _ => match string_of(object, &names(&fields.url, &["url"])) {
-            Some(url) => url.trim().to_string(),
-            None => format!("{file_id}#{n}"),
-        },
-    };
+    let id = id_of(object, file_id, n, fields);
     let date =
         string_of(object, &names(&fields.date, &DATE)).and_then(|value| match record_date(value) {
             Some(d) => Some(d),
@@ -457,6 +487,21 @@ fn authors_of(object: &Map<String, Value>, names: &[&str]) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// A record's id: its `id` (a string or number), else its `url`, else `FILE#N`.
+fn id_of(object: &Map<String, Value>, file_id: &str, n: usize, fields: &FieldNames) -> String {
+    let id_field = names(&fields.id, &["id"])
+        .into_iter()
+        .find_map(|name| object.get(name).filter(|v| !v.is_null()));
+    match id_field {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+        Some(Value::Number(x)) => x.to_string(),
+        _ => match string_of(object, &names(&fields.url, &["url"])) {
+            Some(url) => url.trim().to_string(),
+            None => format!("{file_id}#{n}"),
+        },
+    }
 }
 
 /// The day of a record's date as written: `2023-07-28`, `2023-07-28T14:05:00Z`, `2023-07-28 14:05:00`.

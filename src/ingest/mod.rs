@@ -14,7 +14,7 @@ pub mod warc;
 pub use article::{Article, ArticleMeta, ParsedArticle, SkipReason};
 pub use format::{format_of, InputFormat};
 pub use html::{parse_html, parse_page, PageHints};
-pub use jsonl::{parse_jsonl, read_jsonl, FieldNames, ParsedRecords, RecordEvent};
+pub use jsonl::{parse_jsonl, read_jsonl, read_jsonl_ids, FieldNames, ParsedRecords, RecordEvent};
 pub use text_format::parse_article;
 pub use walk::{walk_names, walk_root, CorpusFile, WalkItem};
 pub use warc::{read_warc, WarcStats};

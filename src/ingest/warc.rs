@@ -427,6 +427,7 @@ mod tests {
             match e {
                 RecordEvent::Article(_, a) => articles.push(a),
                 RecordEvent::Warning(w) => warnings.push(w),
+                RecordEvent::Id(..) => {}
             }
             true
         });

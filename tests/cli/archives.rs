@@ -250,7 +250,7 @@ fn titles_sources_and_authors_are_stored_searched_and_counted() {
 #[test]
 fn two_records_with_one_id_keep_the_later_with_a_warning_naming_both() {
     let env = Env::new();
-    env.write("a.jsonl", "{\"id\": \"s-1\", \"text\": \"Zinc first version.\"}\n{\"id\": \"s-2\", \"text\": \"Zinc other.\"}\n");
+    env.write("a.jsonl", "{\"id\": \"s-1\", \"text\": \"Zinc first version.\"}\n{\"id\": \"s-2\", \"text\": \"Zinc old other.\"}\n{\"id\": \"s-2\", \"text\": \"Zinc other.\"}\n");
     env.write(
         "b/b.jsonl",
         "{\"id\": \"s-1\", \"text\": \"Zinc second version.\"}\n",
@@ -263,8 +263,13 @@ fn two_records_with_one_id_keep_the_later_with_a_warning_naming_both() {
             && err.contains("b.jsonl record 1"),
         "{err}"
     );
+    assert!(
+        err.contains("a.jsonl: record 2 is left out: record 3 has its id 's-2'"),
+        "{err}"
+    );
     let r = env.search_json(&["zinc", "--all"]);
     assert_eq!(r.hits.len(), 2, "one article per id");
+    assert!(r.hits.iter().all(|h| !h.text.contains("old")));
     assert_eq!(env.info()["articles"], 2);
     let verify = env.run(&["verify"]);
     assert_eq!(code(&verify), 0, "{}{}", stdout(&verify), stderr(&verify));
