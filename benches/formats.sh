@@ -7,7 +7,7 @@
 # MB of article text per second (the text archive's size over the time: the same articles in every
 # format) and in MB of the format's own bytes per second.
 #
-#   benches/formats.sh [MB] [RUNS]      (defaults: 200 MB, 3 runs)
+#   benches/formats.sh [MB] [RUNS]      (defaults: 200 MB, 3 runs; FORMATS="text jsonl" for some only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MB=${1:-200}
@@ -26,7 +26,7 @@ trap 'rm -rf "$INDEX"' EXIT
 bytes() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s}'; }
 text_bytes=$(bytes "$SRC")
 printf '%-6s %10s %9s %12s %12s %10s\n' format input_MB wall_s text_MB/s own_MB/s peak_MB
-for f in text jsonl html warc; do
+for f in ${FORMATS:-text jsonl html warc}; do
   dir=$SRC; [ "$f" = text ] || dir=$WORK/$f
   own=$(bytes "$dir")
   index_runs "$BIN" "$dir" "$INDEX" "$RUNS"

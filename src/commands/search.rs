@@ -10,7 +10,7 @@ use dateline::output::{
     CsvPrinter, HumanPrinter, JsonPrinter, JsonlPrinter, MarkdownPrinter, SearchPrinter,
     SearchSummary,
 };
-use dateline::search::suggest::{missing_words, MissingWord};
+use dateline::search::suggest::{missing_words, unknown_sources, MissingWord};
 use dateline::search::{search, MatchMode, SearchRequest, SortOrder, Within};
 use dateline::text::dates::DateRange;
 
@@ -142,6 +142,33 @@ fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::Result<Strin
     if !missing.is_empty() {
         let parts: Vec<String> = missing.iter().map(describe_missing).collect();
         return Ok(format!(" (hint: {})", parts.join("; ")));
+    }
+    let unknown = unknown_sources(reader, &request.query, &request.sources)?;
+    if !unknown.is_empty() {
+        let known = reader.source_counts()?;
+        let listed: Vec<String> = known
+            .iter()
+            .take(5)
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect();
+        let quoted: Vec<String> = unknown.iter().map(|u| format!("'{u}'")).collect();
+        let sources = if listed.is_empty() {
+            "no article of the index names a source".to_string()
+        } else {
+            format!(
+                "sources with most articles: {}{}",
+                listed.join(", "),
+                if known.len() > 5 {
+                    "; `dateline info` lists more"
+                } else {
+                    ""
+                }
+            )
+        };
+        return Ok(format!(
+            " (hint: no article has the source {}; {sources})",
+            quoted.join(" or ")
+        ));
     }
     if !request.dates.is_unbounded() {
         let undated = SearchRequest {

@@ -71,6 +71,37 @@ pub fn missing_words(reader: &Reader, query: &str) -> Result<Vec<MissingWord>> {
     Ok(missing)
 }
 
+/// The sources that `query` (its `source:` parts) and `sources` name and that no article of the index
+/// has.
+pub fn unknown_sources(reader: &Reader, query: &str, sources: &[String]) -> Result<Vec<String>> {
+    let mut named: Vec<String> = sources.to_vec();
+    if let Ok(node) = parse(query) {
+        source_names(&node, &mut named);
+    }
+    if named.is_empty() {
+        return Ok(Vec::new());
+    }
+    let searcher = reader.searcher();
+    let field = reader.fields().source_key;
+    let mut unknown = Vec::new();
+    for name in named {
+        let term = Term::from_field_text(field, &crate::index::schema::source_key(&name));
+        if searcher.doc_freq(&term)? == 0 && !unknown.contains(&name) {
+            unknown.push(name);
+        }
+    }
+    Ok(unknown)
+}
+
+fn source_names(node: &Node, out: &mut Vec<String>) {
+    match node {
+        Node::Source(name) => out.push(name.clone()),
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| source_names(n, out)),
+        Node::In(_, inner) => source_names(inner, out),
+        _ => {}
+    }
+}
+
 /// The words and phrases (each word, `true` when quoted) that every match must hold.
 fn required_words(node: &Node, out: &mut Vec<(String, bool)>) {
     match node {

@@ -166,6 +166,15 @@ fn titles_sources_and_authors_are_stored_searched_and_counted() {
     let mut got = crate::util::articles(&r.hits);
     got.sort();
     assert_eq!(got, ["https://apnews.com/c", "x-1"]);
+    let out = env.run(&["search", "copper", "--source", "reuters"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains(
+            "no article has the source 'reuters'; sources with most articles: reuters.com (2)"
+        ),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["search", "copper", "source:"]);
     assert_eq!(code(&out), 2);
     assert!(
