@@ -185,6 +185,13 @@ pub fn describe(err: &anyhow::Error) -> String {
         ),
         Error::ForeignIndex(_) => "name another directory with --index".to_string(),
         Error::Locked(_) => "wait for the other `dateline index` run to finish".to_string(),
+        Error::Corpus { path, .. } if path.is_file() => format!(
+            "name the folder that holds it ({}); every article file, dump and archive in it is read",
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."))
+                .display()
+        ),
         Error::Corpus { .. } => "name a folder of article files".to_string(),
         Error::QuerySyntax { .. } => {
             "close quotes and parentheses; OR, AND and NOT need words on both sides".to_string()

@@ -321,6 +321,14 @@ fn a_dump_larger_than_an_article_file_may_be_is_streamed() {
     f.flush().expect("flush");
     drop(f);
     assert!(std::fs::metadata(&path).expect("meta").len() > 20_000_000);
+    // A dump named as the corpus: the hint names its folder.
+    let out = env.run(&["index", path.to_str().expect("utf-8")]);
+    assert_eq!(code(&out), 2);
+    let hint = format!(
+        "hint: name the folder that holds it ({})",
+        env.corpus().display()
+    );
+    assert!(stderr(&out).contains(&hint), "{}", stderr(&out));
     let out = env.index_corpus();
     assert!(
         stderr(&out).contains("indexed 210 articles"),
