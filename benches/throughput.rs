@@ -127,6 +127,7 @@ fn bench_timeline(c: &mut Criterion) {
         within: Within::Article,
         sources: Vec::new(),
         split_sources: None,
+        share: false,
     };
     group.bench_function("timeline oil by month", |b| {
         b.iter(|| timeline(&reader, &by_month).expect("timeline"))

@@ -210,6 +210,10 @@ pub struct TimelineArgs {
     /// One series per source of the query's matches (the --top ones, the rest as "other").
     #[arg(long, value_enum, value_name = "BY")]
     pub split: Option<SplitArg>,
+    /// Matching articles as a share of all articles in each bucket (of the --source sources, when
+    /// given): the chart, CSV and JSON add it (a bucket without any article is empty, not 0%).
+    #[arg(long)]
+    pub share: bool,
     /// With --split: how many sources get a series of their own.
     #[arg(long, value_name = "N", default_value_t = 5, requires = "split")]
     pub top: usize,

@@ -120,6 +120,8 @@ pub struct TimelineRequest {
     /// One series per source of the matches of the (single) query: the `n` with most articles, then
     /// the rest as [`OTHER_SOURCES`]. Counts whole articles.
     pub split_sources: Option<usize>,
+    /// Also count every article of each bucket (of the `sources`, when given), for shares.
+    pub share: bool,
 }
 
 /// The label of the series of the sources past the top ones (and of articles without a source).
@@ -137,6 +139,19 @@ pub struct Bucket {
     /// The bucket reaches outside the counted days (the date range, or the span of the matches): its
     /// counts cover only part of it, so a low count there is no real drop.
     pub partial: bool,
+    /// Every article of the bucket, matching or not (of the request's sources), when shares were
+    /// asked for.
+    pub all_articles: Option<u64>,
+}
+
+impl Bucket {
+    /// The matching articles as a share (0 to 1) of all the bucket's articles; `None` for a bucket
+    /// without any article (empty, not 0%) or when shares were not asked for.
+    pub fn share(&self) -> Option<f64> {
+        self.all_articles
+            .filter(|&all| all > 0)
+            .map(|all| self.articles as f64 / all as f64)
+    }
 }
 
 /// The counts of one query.
@@ -162,6 +177,8 @@ pub struct Timeline {
     /// Whether `by` was chosen from the span rather than asked for.
     pub by_chosen: bool,
     pub series: Vec<Series>,
+    /// Whether the buckets carry every article's count, for shares (see [`Bucket::share`]).
+    pub share: bool,
 }
 
 /// Per-day counts of one query: day number -> (articles, passages); `None` is undated.
@@ -227,16 +244,77 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         (Some(f), Some(l)) => bucket_starts(by, f, l),
         _ => Vec::new(),
     };
-    let series = labels
+    let mut series: Vec<Series> = labels
         .iter()
         .zip(per_query)
         .map(|(q, counts)| make_series(q, by, &starts, first.zip(last), &counts))
         .collect();
+    if request.share {
+        let all = articles_per_day(reader, &request.sources)?;
+        let everything = make_series("", by, &starts, first.zip(last), &all);
+        for s in &mut series {
+            for (b, total) in s.buckets.iter_mut().zip(&everything.buckets) {
+                b.all_articles = Some(total.articles);
+            }
+        }
+    }
     Ok(Timeline {
         by,
         by_chosen,
         series,
+        share: request.share,
     })
+}
+
+/// Every article of the index per day (articles, 0 passages), or only those of `sources` (any case).
+fn articles_per_day(reader: &Reader, sources: &[String]) -> Result<DayCounts> {
+    let wanted: Vec<String> = sources.iter().map(|s| source_key(s)).collect();
+    let searcher = reader.searcher();
+    let mut days = DayCounts::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let columns = reader.segment_columns(ord as SegmentOrdinal)?;
+        // The column ordinals of the wanted sources in this segment.
+        let mut wanted_ords = Vec::new();
+        if !wanted.is_empty() {
+            if let Some(col) = &columns.sources {
+                let mut name = String::new();
+                for o in 0..col.num_terms() as u64 {
+                    name.clear();
+                    if col
+                        .ord_to_str(o, &mut name)
+                        .map_err(tantivy::TantivyError::from)?
+                        && wanted.contains(&source_key(&name))
+                    {
+                        wanted_ords.push(o);
+                    }
+                }
+            }
+            if wanted_ords.is_empty() {
+                continue;
+            }
+        }
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) || columns.passages.first(doc) != Some(1) {
+                continue;
+            }
+            if !wanted.is_empty() {
+                let ord = columns
+                    .sources
+                    .as_ref()
+                    .and_then(|c| c.term_ords(doc).next());
+                if !ord.is_some_and(|o| wanted_ords.contains(&o)) {
+                    continue;
+                }
+            }
+            let day = columns
+                .dates
+                .first(doc)
+                .map(|d| secs_to_day_number(d.into_timestamp_secs()));
+            days.entry(day).or_insert((0, 0)).0 += 1;
+        }
+    }
+    Ok(days)
 }
 
 /// The day counts of the query's matches per source: the `top` sources with most articles (ties by
@@ -340,6 +418,7 @@ fn make_series(
                 articles: 0,
                 passages: 0,
                 partial: span.is_some_and(|(first, last)| start < first || end > last),
+                all_articles: None,
             }
         })
         .collect();

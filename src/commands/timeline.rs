@@ -57,6 +57,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         within: args.within.within(),
         sources: args.sources.clone(),
         split_sources: args.split.map(|_| args.top),
+        share: args.share,
     };
     let timeline = timeline(&reader, &request)?;
     let mut out = BufWriter::new(io::stdout().lock());

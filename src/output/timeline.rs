@@ -7,7 +7,7 @@ use std::path::Path;
 use plotters::prelude::*;
 use plotters::style::Color as _;
 
-use super::wire::{TimelineRow, TimelineWire};
+use super::wire::{TimelineWire, TIMELINE_COLUMNS, TIMELINE_SHARE_COLUMNS};
 use super::{sanitize_for_terminal, Color, DIM_ON, OFF};
 use crate::analysis::Timeline;
 use crate::error::{Error, Result};
@@ -49,8 +49,13 @@ pub fn write_timeline_text(
     } else {
         ""
     };
+    let what = if t.share {
+        "Share of all articles"
+    } else {
+        "Articles"
+    };
     match span(t) {
-        Some((a, b)) => writeln!(w, "Articles per {}{chosen}, {a} to {b}", t.by.name())?,
+        Some((a, b)) => writeln!(w, "{what} per {}{chosen}, {a} to {b}", t.by.name())?,
         None => writeln!(w, "No dated matches.")?,
     }
     let n = t.series.len().max(1);
@@ -73,20 +78,42 @@ pub fn write_timeline_text(
         .first()
         .and_then(|s| s.buckets.first())
         .map_or(4, |b| b.label.len());
+    // What a bar shows: articles, or the share of all articles in tenths of a percent.
+    let amount = |b: &crate::analysis::Bucket| -> Option<u64> {
+        if t.share {
+            b.share().map(|s| (s * 1000.0).round() as u64)
+        } else {
+            Some(b.articles)
+        }
+    };
+    let shown = |b: &crate::analysis::Bucket| -> String {
+        match (t.share, amount(b)) {
+            (true, Some(permille)) => format!("{}.{}%", permille / 10, permille % 10),
+            (true, None) => "-".to_string(),
+            (false, _) => b.articles.to_string(),
+        }
+    };
     let max = t
         .series
         .iter()
-        .flat_map(|s| s.buckets.iter().map(|b| b.articles))
+        .flat_map(|s| s.buckets.iter().filter_map(amount))
         .max()
         .unwrap_or(0);
-    let digits = max.max(1).to_string().len();
+    let digits = t
+        .series
+        .iter()
+        .flat_map(|s| s.buckets.iter().map(|b| shown(b).chars().count()))
+        .max()
+        .unwrap_or(1);
     let column = (width.saturating_sub(label_width + 1) / n).max(digits + 3);
     let bar_room = column - digits - 2;
     for row in 0..buckets {
         let label = &t.series[0].buckets[row].label;
         let mut line = format!("{label:<label_width$} ");
         for (i, s) in t.series.iter().enumerate() {
-            let count = s.buckets[row].articles;
+            let bucket = &s.buckets[row];
+            let count = amount(bucket).unwrap_or(0);
+            let text = shown(bucket);
             let len = if max == 0 {
                 0
             } else {
@@ -96,8 +123,8 @@ pub fn write_timeline_text(
                 Color::Always => "█".repeat(len),
                 Color::Never => SERIES_GLYPHS[i % 6].to_string().repeat(len),
             };
-            let cell = format!("{bar} {count}");
-            let pad = column.saturating_sub(len + 1 + count.to_string().len());
+            let cell = format!("{bar} {text}");
+            let pad = column.saturating_sub(len + 1 + text.chars().count());
             match color {
                 Color::Always => line.push_str(&format!(
                     "{}{cell}{OFF}{}",
@@ -128,21 +155,26 @@ pub fn write_timeline_text(
 pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let rows = t.series.first().map(|s| s.buckets.len()).unwrap_or(0);
-    let mut result = Ok(());
-    if rows == 0 {
-        result = out.write_record(["bucket", "series", "articles", "passages"]);
+    let mut header = TIMELINE_COLUMNS.to_vec();
+    if t.share {
+        header.extend(TIMELINE_SHARE_COLUMNS);
     }
+    // Written by hand: the serializer names no columns before the first row, and shares add two.
+    let mut result = out.write_record(&header);
     for row in 0..rows {
         for s in &t.series {
             let b = &s.buckets[row];
-            result = result.and_then(|_| {
-                out.serialize(TimelineRow {
-                    bucket: &b.label,
-                    series: super::csv::defuse(&s.query),
-                    articles: b.articles,
-                    passages: b.passages,
-                })
-            });
+            let mut cells = vec![
+                b.label.clone(),
+                super::csv::defuse(&s.query).into_owned(),
+                b.articles.to_string(),
+                b.passages.to_string(),
+            ];
+            if t.share {
+                cells.push(b.all_articles.unwrap_or(0).to_string());
+                cells.push(b.share().map(|x| x.to_string()).unwrap_or_default());
+            }
+            result = result.and_then(|_| out.write_record(&cells));
         }
     }
     result.map_err(|e| io::Error::other(e.to_string()))?;
@@ -202,13 +234,25 @@ where
         .map(|s| s.buckets.iter().map(|b| b.label.clone()).collect())
         .unwrap_or_default();
     let n = labels.len().max(1);
+    // Articles, or the share of all articles in percent (a bucket without any article has no point).
+    let value = |b: &crate::analysis::Bucket| -> Option<f64> {
+        if t.share {
+            b.share().map(|s| s * 100.0)
+        } else {
+            Some(b.articles as f64)
+        }
+    };
     let max = t
         .series
         .iter()
-        .flat_map(|s| s.buckets.iter().map(|b| b.articles))
-        .max()
-        .unwrap_or(0)
-        .max(1);
+        .flat_map(|s| s.buckets.iter().filter_map(value))
+        .fold(0.0f64, f64::max)
+        .max(if t.share { 0.1 } else { 1.0 });
+    let what = if t.share {
+        "Share of articles"
+    } else {
+        "Articles"
+    };
     let range = match span(t) {
         Some((a, b)) if a == b => format!(", {a}"),
         Some((a, b)) => format!(", {a} to {b}"),
@@ -218,11 +262,11 @@ where
     // at a smaller size, the title names the span only and the legend names the queries.
     let queries: Vec<&str> = t.series.iter().map(|s| s.query.as_str()).collect();
     let full = format!(
-        "Articles per {}{range}: {}",
+        "{what} per {}{range}: {}",
         t.by.name(),
         queries.join(" vs ")
     );
-    let short = format!("Articles per {}{range}", t.by.name());
+    let short = format!("{what} per {}{range}", t.by.name());
     let room = f64::from(PLOT_SIZE.0) - 60.0;
     let fits = |text: &str, size: f64| {
         root.estimate_text_size(text, &("sans-serif", size).into_text_style(&root))
@@ -237,7 +281,7 @@ where
     let legend_px = 22.0 * t.series.len() as f64 + 24.0;
     let plot_px = f64::from(PLOT_SIZE.1) - 150.0;
     let data_share = (1.0 - legend_px / plot_px - 0.04).clamp(0.3, 0.9);
-    let y_top = max as f64 / data_share;
+    let y_top = max / data_share;
     let partial = t
         .series
         .first()
@@ -270,14 +314,20 @@ where
         .x_label_formatter(&label_of)
         .y_labels(10)
         .y_label_formatter(&|v: &f64| {
-            if v.fract() == 0.0 {
+            if t.share {
+                format!("{v:.1}%")
+            } else if v.fract() == 0.0 {
                 format!("{v:.0}")
             } else {
                 String::new()
             }
         })
         .light_line_style(RGBAColor(0, 0, 0, 0.0))
-        .y_desc("articles")
+        .y_desc(if t.share {
+            "share of all articles"
+        } else {
+            "articles"
+        })
         .x_desc(x_desc)
         .label_style(("sans-serif", 14))
         .draw()?;
@@ -287,7 +337,7 @@ where
             .buckets
             .iter()
             .enumerate()
-            .map(|(x, b)| (x as f64, b.articles as f64))
+            .filter_map(|(x, b)| value(b).map(|v| (x as f64, v)))
             .collect();
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?

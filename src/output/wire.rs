@@ -264,6 +264,12 @@ pub struct BucketWire<'a> {
     pub passages: u64,
     /// The bucket reaches outside the counted days (its counts cover part of it).
     pub partial: bool,
+    /// With shares: every article of the bucket, and the matching ones' share of them (0 to 1; null
+    /// for a bucket without any article).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_articles: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<Option<f64>>,
 }
 
 impl<'a> From<&'a Timeline> for TimelineWire<'a> {
@@ -285,6 +291,8 @@ impl<'a> From<&'a Timeline> for TimelineWire<'a> {
                             articles: b.articles,
                             passages: b.passages,
                             partial: b.partial,
+                            all_articles: b.all_articles,
+                            share: b.all_articles.map(|_| b.share()),
                         })
                         .collect(),
                     undated: s.undated_articles,
@@ -295,11 +303,9 @@ impl<'a> From<&'a Timeline> for TimelineWire<'a> {
     }
 }
 
-/// One row of `timeline --format csv`.
-#[derive(Serialize)]
-pub struct TimelineRow<'a> {
-    pub bucket: &'a str,
-    pub series: Cow<'a, str>,
-    pub articles: u64,
-    pub passages: u64,
-}
+/// The columns of `timeline --format csv`.
+pub const TIMELINE_COLUMNS: [&str; 4] = ["bucket", "series", "articles", "passages"];
+
+/// The columns `timeline --share --format csv` adds after [`TIMELINE_COLUMNS`]: every article of the
+/// bucket, and the share (empty for a bucket without any article).
+pub const TIMELINE_SHARE_COLUMNS: [&str; 2] = ["all_articles", "share"];

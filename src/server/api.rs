@@ -521,6 +521,7 @@ pub async fn timeline_json(
         match_mode: params.match_mode()?,
         within: params.within()?,
         sources: params.all("source").iter().map(|s| s.to_string()).collect(),
+        share: params.flag("share")?,
         split_sources: match params.get("split") {
             None | Some("") => None,
             Some("source") => Some(params.number("top", 5)?),

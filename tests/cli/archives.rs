@@ -251,6 +251,28 @@ fn titles_sources_and_authors_are_stored_searched_and_counted() {
     ]);
     let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(total(&t["series"][0]), 2);
+    // Shares with --source: of that source's articles only (1 of the 2 reuters.com articles of 2023
+    // holds "record"; of all 5 articles, 1).
+    let out = env.run(&[
+        "timeline",
+        "record",
+        "--share",
+        "--by",
+        "year",
+        "--format",
+        "json",
+        "--source",
+        "reuters.com",
+    ]);
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(t["series"][0]["buckets"][0]["all_articles"], 2, "{t}");
+    assert_eq!(t["series"][0]["buckets"][0]["share"], 0.5, "{t}");
+    let out = env.run(&[
+        "timeline", "record", "--share", "--by", "year", "--format", "json",
+    ]);
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(t["series"][0]["buckets"][0]["all_articles"], 5, "{t}");
+    assert_eq!(t["series"][0]["buckets"][0]["share"], 0.2, "{t}");
     let out = env.run(&["timeline", "copper", "oil", "--split", "source"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));

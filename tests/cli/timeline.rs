@@ -28,6 +28,16 @@ struct WireBucket {
     articles: u64,
     passages: u64,
     partial: bool,
+    #[serde(default)]
+    all_articles: Option<u64>,
+    /// Present (and perhaps null) only with `--share`.
+    #[serde(default, deserialize_with = "present")]
+    share: Option<Option<f64>>,
+}
+
+/// A field that may be absent (`None`) or null (`Some(None)`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
 }
 
 /// An article the test wrote: its date and paragraphs.
@@ -425,4 +435,98 @@ fn plots_are_svg_with_every_series_or_png() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let bytes = std::fs::read(&png).expect("png written");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+}
+
+/// `--share`: each bucket's matching articles over all its articles, counted by brute force; a month
+/// without any article is null (JSON) or empty (CSV), not 0; `--source` narrows both counts.
+#[test]
+fn shares_are_matching_articles_over_all_articles_of_the_bucket() {
+    let env = Env::new();
+    let written = corpus(&env);
+    env.index_corpus();
+    let month = |d: Date| label("month", d);
+    let mut all: BTreeMap<String, u64> = BTreeMap::new();
+    let mut zinc: BTreeMap<String, u64> = BTreeMap::new();
+    for w in &written {
+        let Some(d) = w.date else { continue };
+        *all.entry(month(d)).or_default() += 1;
+        if w.paragraphs.iter().any(|p| holds(p, "zinc")) {
+            *zinc.entry(month(d)).or_default() += 1;
+        }
+    }
+    // A range reaching a month before the corpus: that bucket has no article at all.
+    let t = timeline_json(
+        &env,
+        &["zinc", "--share", "--by", "month", "--since", "2019-10"],
+    );
+    let buckets = &t.series[0].buckets;
+    assert_eq!(buckets[0].label, "2019-10");
+    assert_eq!(buckets[0].all_articles, Some(0));
+    assert_eq!(
+        buckets[0].share,
+        Some(None),
+        "no article at all: empty, not 0%"
+    );
+    let mut checked = 0;
+    for b in buckets.iter().skip(2) {
+        let n_all = all.get(&b.label).copied().unwrap_or(0);
+        let n_zinc = zinc.get(&b.label).copied().unwrap_or(0);
+        assert_eq!(b.all_articles, Some(n_all), "{}", b.label);
+        assert_eq!(b.articles, n_zinc, "{}", b.label);
+        let share = b.share.expect("share field");
+        if n_all > 0 {
+            let want = n_zinc as f64 / n_all as f64;
+            assert!((share.expect("a share") - want).abs() < 1e-9, "{}", b.label);
+            checked += 1;
+        } else {
+            assert_eq!(share, None);
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+    // CSV: the same, with an empty cell for the empty bucket.
+    let out = env.run(&[
+        "timeline", "zinc", "--share", "--by", "month", "--since", "2019-10", "--format", "csv",
+    ]);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().expect("header").clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "bucket",
+            "series",
+            "articles",
+            "passages",
+            "all_articles",
+            "share"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(&rows[0][5], "");
+    for (row, b) in rows.iter().zip(buckets) {
+        let cell = &row[5];
+        match b.share.flatten() {
+            Some(x) => assert!((cell.parse::<f64>().expect("number") - x).abs() < 1e-9),
+            None => assert_eq!(cell, ""),
+        }
+    }
+    // Text: percentages, a dash for the empty bucket.
+    let text = stdout(&env.run(&[
+        "timeline", "zinc", "--share", "--by", "month", "--since", "2019-10", "--color", "never",
+    ]));
+    assert!(
+        text.starts_with("Share of all articles per month"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("2019-10") && l.trim_end().ends_with('-')),
+        "{text}"
+    );
+    assert!(text.contains('%'), "{text}");
+    // Without --share nothing changes.
+    let plain = timeline_json(&env, &["zinc", "--by", "month"]);
+    assert!(plain.series[0]
+        .buckets
+        .iter()
+        .all(|b| b.share.is_none() && b.all_articles.is_none()));
 }
