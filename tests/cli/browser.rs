@@ -267,6 +267,25 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
         "the timeline",
         "return document.querySelector('#timeline-chart rect.bar') !== null",
     );
+    // The share toggle redraws it as shares of all articles, titled with both counts.
+    driver.click("#timeline-share");
+    driver.wait(
+        "the timeline as shares",
+        "return document.getElementById('timeline-caption').textContent.includes('share of all articles')",
+    );
+    let titles = driver.run(
+        "return Array.from(document.querySelectorAll('#timeline-chart rect.bar title')).map(t => t.textContent)",
+    );
+    let titles: Vec<String> = serde_json::from_value(titles).expect("titles");
+    assert!(
+        titles.iter().any(|t| t.contains("% of all articles (")),
+        "{titles:?}"
+    );
+    driver.click("#timeline-share");
+    driver.wait(
+        "the timeline as counts",
+        "return !document.getElementById('timeline-caption').textContent.includes('share')",
+    );
     let start = driver.run(
         "const bars = Array.from(document.querySelectorAll('#timeline-chart rect.bar'));\
          const bar = bars.find(b => Number(b.getAttribute('height')) > 0);\

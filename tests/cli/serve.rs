@@ -538,6 +538,25 @@ fn sources_filter_and_split_as_on_the_command_line() {
         Some(3),
         "two sources and other"
     );
+    let api = server
+        .get("/api/timeline?q=copper&share=true&by=year&source=reuters.com")
+        .json();
+    let cli = cli_json(
+        &env,
+        &[
+            "timeline",
+            "copper",
+            "--share",
+            "--by",
+            "year",
+            "--source",
+            "reuters.com",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(api, cli);
+    assert_eq!(api["series"][0]["buckets"][0]["share"], 1.0);
     server
         .get("/api/timeline?q=copper&split=author")
         .assert_error(400, "split");

@@ -195,6 +195,9 @@ async function loadTimeline(state, mine) {
   const params = new URLSearchParams();
   params.set("q", state.q);
   for (const key of ["since", "until", "match", "within"]) if (state[key]) params.set(key, state[key]);
+  // Attention as a share: matching articles over all articles of each bucket (null: no article at all).
+  const share = $("timeline-share").checked;
+  if (share) params.set("share", "true");
   const figure = $("timeline");
   let body;
   try {
@@ -209,21 +212,25 @@ async function loadTimeline(state, mine) {
     figure.hidden = true;
     return;
   }
-  const most = Math.max(1, ...buckets.map((b) => b.articles));
+  const value = (b) => (share ? (b.share === null ? 0 : b.share) : b.articles);
+  const percent = (x) => (100 * x).toFixed(1) + "%";
+  const most = share ? Math.max(0.001, ...buckets.map(value)) : Math.max(1, ...buckets.map(value));
   const width = 1000, height = 120, bottom = 16;
   const step = width / buckets.length;
   const chart = svg("svg", { viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none",
     role: "img", "aria-label": "Matching articles per " + body.by });
   buckets.forEach((b, i) => {
-    const h = Math.round(((height - bottom - 4) * b.articles) / most);
+    const h = Math.round(((height - bottom - 4) * value(b)) / most);
     const bar = svg("rect", {
       class: "bar" + (b.partial ? " partial" : ""), x: i * step + step * 0.1, width: Math.max(1, step * 0.8),
       y: height - bottom - h, height: Math.max(h, b.articles > 0 ? 1 : 0), tabindex: 0,
       "data-start": b.start, "data-end": b.end,
     });
     const title = svg("title");
-    title.textContent = b.label + ": " + b.articles + " article" + (b.articles === 1 ? "" : "s") +
-      " (click to narrow the dates to it)";
+    const counted = b.articles + " article" + (b.articles === 1 ? "" : "s");
+    title.textContent = b.label + ": " + (share
+      ? (b.share === null ? "no articles at all" : percent(b.share) + " of all articles (" + counted + " of " + b.all_articles + ")")
+      : counted) + " (click to narrow the dates to it)";
     bar.appendChild(title);
     const narrow = () => go(Object.assign({}, state, { since: b.start, until: b.end }));
     bar.addEventListener("click", narrow);
@@ -237,8 +244,9 @@ async function loadTimeline(state, mine) {
   chart.appendChild(first);
   chart.appendChild(last);
   $("timeline-chart").replaceChildren(chart);
-  $("timeline-caption").textContent = "Matching articles per " + body.by + " (most: " + most +
-    "); click a bar to narrow the dates to it.";
+  $("timeline-caption").textContent = (share
+    ? "Matching articles as a share of all articles per " + body.by + " (most: " + percent(most) + ")"
+    : "Matching articles per " + body.by + " (most: " + most + ")") + "; click a bar to narrow the dates to it.";
   figure.hidden = false;
 }
 
@@ -350,6 +358,10 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const key of ["within", "match", "sort", "per_article", "fuzzy"]) {
     $(key).addEventListener("change", () => { if ($("q").value.trim()) go(formState()); });
   }
+  $("timeline-share").addEventListener("change", () => {
+    const state = stateFromAddress();
+    if (state.q && !state.article) loadTimeline(state, generation);
+  });
   $("more").addEventListener("click", async () => {
     const mine = generation;
     try {
