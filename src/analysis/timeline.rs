@@ -252,9 +252,29 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
     if request.share {
         let all = articles_per_day(reader, &request.sources)?;
         let everything = make_series("", by, &starts, first.zip(last), &all);
+        // Split by source: each source's share is of its own articles; "other" of the rest.
+        let split = request.split_sources.is_some();
+        let mut named_totals: Vec<u64> = vec![0; everything.buckets.len()];
         for s in &mut series {
-            for (b, total) in s.buckets.iter_mut().zip(&everything.buckets) {
-                b.all_articles = Some(total.articles);
+            let own = if split && s.query != OTHER_SOURCES {
+                let counts = articles_per_day(reader, std::slice::from_ref(&s.query))?;
+                Some(make_series("", by, &starts, first.zip(last), &counts))
+            } else {
+                None
+            };
+            for (i, b) in s.buckets.iter_mut().enumerate() {
+                let total = match &own {
+                    Some(o) => {
+                        let n = o.buckets[i].articles;
+                        named_totals[i] += n;
+                        n
+                    }
+                    None if split => everything.buckets[i]
+                        .articles
+                        .saturating_sub(named_totals[i]),
+                    None => everything.buckets[i].articles,
+                };
+                b.all_articles = Some(total);
             }
         }
     }

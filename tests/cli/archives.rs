@@ -273,6 +273,42 @@ fn titles_sources_and_authors_are_stored_searched_and_counted() {
     let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(t["series"][0]["buckets"][0]["all_articles"], 5, "{t}");
     assert_eq!(t["series"][0]["buckets"][0]["share"], 0.2, "{t}");
+    // Split by source: each source's share is of its own articles, "other" of the rest.
+    let out = env.run(&[
+        "timeline",
+        "walked OR record",
+        "--split",
+        "source",
+        "--top",
+        "1",
+        "--share",
+        "--by",
+        "year",
+        "--format",
+        "json",
+    ]);
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let got: Vec<(String, f64, u64)> = t["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .map(|s| {
+            let b = &s["buckets"][0];
+            (
+                s["query"].as_str().expect("label").to_string(),
+                b["share"].as_f64().expect("share"),
+                b["all_articles"].as_u64().expect("all"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("apnews.com".to_string(), 1.0, 1),
+            ("other".to_string(), 0.25, 4)
+        ],
+        "ties go by name; other is every article but apnews.com's"
+    );
     let out = env.run(&["timeline", "copper", "oil", "--split", "source"]);
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));
