@@ -80,7 +80,8 @@ pub struct ParsedArticle {
 pub enum SkipReason {
     /// The file has no bytes.
     Empty,
-    /// The file has no text once the header and whitespace are removed.
+    /// The file has no article text: a text file with nothing besides its date header, a dump without a
+    /// record with text, a page without main text.
     NoText,
     /// A NUL byte in the first 8 KiB.
     Binary,
@@ -101,7 +102,10 @@ impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::Empty => write!(f, "empty file"),
-            SkipReason::NoText => write!(f, "no text besides the date header"),
+            SkipReason::NoText => write!(
+                f,
+                "no text (a date header alone, no record with text, or a page without main text)"
+            ),
             SkipReason::Binary => write!(f, "binary file (NUL byte in the first 8 KiB)"),
             SkipReason::TooLarge(n) => write!(
                 f,
