@@ -250,18 +250,26 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         .map(|(q, counts)| make_series(q, by, &starts, first.zip(last), &counts))
         .collect();
     if request.share {
-        let all = articles_per_day(reader, &request.sources)?;
-        let everything = make_series("", by, &starts, first.zip(last), &all);
+        let by_source = articles_per_day_by_source(reader)?;
+        let wanted: Vec<String> = request.sources.iter().map(|s| source_key(s)).collect();
+        let mut all = DayCounts::new();
+        for (source, counts) in &by_source {
+            if wanted.is_empty() || source.as_ref().is_some_and(|s| wanted.contains(s)) {
+                merge(&mut all, counts);
+            }
+        }
+        let bucketed = |counts: &DayCounts| make_series("", by, &starts, first.zip(last), counts);
+        let everything = bucketed(&all);
         // Split by source: each source's share is of its own articles; "other" of the rest.
         let split = request.split_sources.is_some();
         let mut named_totals: Vec<u64> = vec![0; everything.buckets.len()];
         for s in &mut series {
-            let own = if split && s.query != OTHER_SOURCES {
-                let counts = articles_per_day(reader, std::slice::from_ref(&s.query))?;
-                Some(make_series("", by, &starts, first.zip(last), &counts))
-            } else {
-                None
-            };
+            let own = (split && s.query != OTHER_SOURCES).then(|| {
+                by_source
+                    .get(&Some(source_key(&s.query)))
+                    .map(bucketed)
+                    .unwrap_or_else(|| bucketed(&DayCounts::new()))
+            });
             for (i, b) in s.buckets.iter_mut().enumerate() {
                 let total = match &own {
                     Some(o) => {
@@ -286,31 +294,22 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
     })
 }
 
-/// Every article of the index per day (articles, 0 passages), or only those of `sources` (any case).
-fn articles_per_day(reader: &Reader, sources: &[String]) -> Result<DayCounts> {
-    let wanted: Vec<String> = sources.iter().map(|s| source_key(s)).collect();
+/// Every article of the index per day (articles, 0 passages), by source (its [`source_key`]; `None`
+/// for articles without one), in one pass over the date and source columns.
+fn articles_per_day_by_source(reader: &Reader) -> Result<HashMap<Option<String>, DayCounts>> {
     let searcher = reader.searcher();
-    let mut days = DayCounts::new();
+    let mut out: HashMap<Option<String>, DayCounts> = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let columns = reader.segment_columns(ord as SegmentOrdinal)?;
-        // The column ordinals of the wanted sources in this segment.
-        let mut wanted_ords = Vec::new();
-        if !wanted.is_empty() {
-            if let Some(col) = &columns.sources {
-                let mut name = String::new();
-                for o in 0..col.num_terms() as u64 {
-                    name.clear();
-                    if col
-                        .ord_to_str(o, &mut name)
-                        .map_err(tantivy::TantivyError::from)?
-                        && wanted.contains(&source_key(&name))
-                    {
-                        wanted_ords.push(o);
-                    }
-                }
-            }
-            if wanted_ords.is_empty() {
-                continue;
+        // The segment's source names by column ordinal, read once.
+        let mut names: Vec<String> = Vec::new();
+        if let Some(col) = &columns.sources {
+            let mut name = String::new();
+            for o in 0..col.num_terms() as u64 {
+                name.clear();
+                col.ord_to_str(o, &mut name)
+                    .map_err(tantivy::TantivyError::from)?;
+                names.push(source_key(&name));
             }
         }
         let alive = segment.alive_bitset();
@@ -318,23 +317,23 @@ fn articles_per_day(reader: &Reader, sources: &[String]) -> Result<DayCounts> {
             if alive.is_some_and(|a| !a.is_alive(doc)) || columns.passages.first(doc) != Some(1) {
                 continue;
             }
-            if !wanted.is_empty() {
-                let ord = columns
-                    .sources
-                    .as_ref()
-                    .and_then(|c| c.term_ords(doc).next());
-                if !ord.is_some_and(|o| wanted_ords.contains(&o)) {
-                    continue;
-                }
-            }
+            let source = columns
+                .sources
+                .as_ref()
+                .and_then(|c| c.term_ords(doc).next())
+                .and_then(|o| names.get(o as usize));
             let day = columns
                 .dates
                 .first(doc)
                 .map(|d| secs_to_day_number(d.into_timestamp_secs()));
+            let days = match out.get_mut(&source.cloned()) {
+                Some(d) => d,
+                None => out.entry(source.cloned()).or_default(),
+            };
             days.entry(day).or_insert((0, 0)).0 += 1;
         }
     }
-    Ok(days)
+    Ok(out)
 }
 
 /// The day counts of the query's matches per source: the `top` sources with most articles (ties by

@@ -206,11 +206,6 @@ pub fn parse_page(
     })
 }
 
-/// Whether the page gave its own date (a WARC record falls back to its `WARC-Date` otherwise).
-pub fn page_has_date(article: &Article) -> bool {
-    article.date.is_some()
-}
-
 /// `datePublished` of the page's JSON-LD blocks (an object, an array, or an `@graph`).
 fn json_ld_date(document: &Document) -> Option<String> {
     let scripts = select(document, Sel::JsonLd)?;

@@ -283,7 +283,7 @@ fn process_file(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
         .input_format
         .or_else(|| format_of(&file.path));
     match format {
-        Some(InputFormat::Jsonl) | Some(InputFormat::Warc) => process_container(file, shared),
+        Some(f @ (InputFormat::Jsonl | InputFormat::Warc)) => process_container(file, f, shared),
         _ => process_single(file, format, shared),
     }
 }
@@ -334,12 +334,8 @@ fn process_single(
 
 /// A file holding many articles (JSON Lines, WARC), read as a stream: memory holds one group of
 /// articles at a time, whatever the size of the file.
-fn process_container(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
+fn process_container(file: CorpusFile, format: InputFormat, shared: &Shared<'_>) -> FileOutcome {
     let target = shared.target;
-    let format = target
-        .request
-        .input_format
-        .or_else(|| format_of(&file.path));
     // The content's hash first (one quick pass): an unchanged file is not parsed again.
     let (size, hash) = match hash_file(&file.path) {
         Ok(h) => h,
@@ -366,7 +362,7 @@ fn process_container(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
     // would queue a delete apiece, which tantivy holds in memory until the commit (1.4 KB each: a
     // 2.2 GB dump with 1.5 million repeated ids peaked at 2.4 GB).
     let mut last_of: HashMap<u64, usize> = HashMap::new();
-    if format != Some(InputFormat::Warc) {
+    if format != InputFormat::Warc {
         let input = match open() {
             Ok(i) => i,
             Err(reason) => return skipped(file, reason),
@@ -405,7 +401,7 @@ fn process_container(file: CorpusFile, shared: &Shared<'_>) -> FileOutcome {
         true
     };
     let read = match format {
-        Some(InputFormat::Warc) => read_warc(input, &file.id, &mut on),
+        InputFormat::Warc => read_warc(input, &file.id, &mut on),
         _ => read_jsonl(input, &file.id, &target.request.fields, &mut on)
             .map(|()| WarcStats::default()),
     };
@@ -543,10 +539,21 @@ impl<'s, 'a> Group<'s, 'a> {
                 &self.file_id,
             )));
         }
-        // Groups go one at a time (see [`send_group`]), so "sent last" is well defined: an id met
-        // before in this run has its earlier article deleted here, ahead of the new one.
+        // An id from another file of the last commit (read-only: looked up before the lock).
+        let elsewhere: Vec<Option<String>> = pending
+            .iter()
+            .map(|(id, record, _)| {
+                record.and_then(|_| target.committed_elsewhere(id, &self.file_id))
+            })
+            .collect();
+        // Groups go one at a time: tantivy stamps a group's operations, then queues its deletes, and
+        // two groups stamped and queued from two threads can put a later delete ahead of an earlier
+        // one, so that a segment flushed in between has the earlier delete applied to all its
+        // documents at the commit, removing a changed file's new passages with its old ones (seen in
+        // the kill test). One at a time also makes "sent last" well defined: an id met before in
+        // this run has its earlier article deleted here, ahead of the new one.
         let _one_at_a_time = shared.run_lock.lock().unwrap_or_else(|e| e.into_inner());
-        for (id, record, docs) in pending {
+        for ((id, record, docs), elsewhere) in pending.into_iter().zip(elsewhere) {
             if let Some(record) = record {
                 let seen = Seen {
                     file: self.file_id.clone(),
@@ -554,18 +561,18 @@ impl<'s, 'a> Group<'s, 'a> {
                     record,
                 };
                 let place = seen.place();
-                let earlier = {
-                    let mut ids = shared.ids.lock().unwrap_or_else(|e| e.into_inner());
-                    ids.insert(id_hash(&id), seen)
-                        .map(|e| (e.file.to_string(), e.place()))
-                        .or_else(|| {
-                            // Not met in this run: perhaps in the last commit, from another file.
-                            target.committed_elsewhere(&id, &self.file_id).map(|file| {
-                                let place = format!("the indexed article from '{file}'");
-                                (file, place)
-                            })
+                let earlier = shared
+                    .ids
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id_hash(&id), seen)
+                    .map(|e| (e.file.to_string(), e.place()))
+                    .or_else(|| {
+                        elsewhere.map(|file| {
+                            let place = format!("the indexed article from '{file}'");
+                            (file, place)
                         })
-                };
+                    });
                 if let Some((file, earlier)) = earlier {
                     self.warn(format!(
                         "{place} has the id '{id}' of {earlier}: the later one is kept"
@@ -578,6 +585,9 @@ impl<'s, 'a> Group<'s, 'a> {
                 }
             }
             ops.extend(docs.into_iter().map(UserOperation::Add));
+        }
+        if ops.is_empty() {
+            return;
         }
         self.sent += 1;
         if let Err(e) = target.writer.run(ops) {
