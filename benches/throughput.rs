@@ -128,6 +128,7 @@ fn bench_timeline(c: &mut Criterion) {
         sources: Vec::new(),
         split_sources: None,
         share: false,
+        count: Default::default(),
     };
     group.bench_function("timeline oil by month", |b| {
         b.iter(|| timeline(&reader, &by_month).expect("timeline"))

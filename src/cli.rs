@@ -159,6 +159,10 @@ pub struct SearchArgs {
     /// Make every unquoted word fuzzy, as if written word~ (exact matches still rank first).
     #[arg(long)]
     pub fuzzy: bool,
+    /// Copies of one story (a wire story re-sent, corrected, printed twice): collapsed under the
+    /// best-ranked copy ("+N copies"), or each shown as a hit of its own.
+    #[arg(long, value_enum, default_value_t = CopiesArg::Collapse)]
+    pub copies: CopiesArg,
     /// Whether every word must match, or any (articles holding more of them rank higher).
     #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
     pub match_mode: MatchArg,
@@ -180,8 +184,9 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Each QUERY is one series (same query language as `search`): timeline Wagner Bazoum compares two.
-An article counts once per bucket however many of its passages match; undated articles are counted
-apart. Buckets run without gaps over --since/--until, or over the span of the matches.
+A story (an article and its copies: a wire story re-sent, corrected, printed twice) counts once per
+bucket, however many of its copies and passages match (--count articles counts every copy); undated
+articles are counted apart. Buckets run without gaps over --since/--until, or over the span of the matches.
 
 Examples:
   dateline timeline Niger
@@ -217,6 +222,10 @@ pub struct TimelineArgs {
     /// With --split: how many sources get a series of their own.
     #[arg(long, value_name = "N", default_value_t = 5, requires = "split")]
     pub top: usize,
+    /// What the chart and the shares count: stories (the copies of a wire story, re-sent or printed
+    /// twice, once per bucket) or every article. CSV and JSON give both.
+    #[arg(long, value_enum, default_value_t = CountArg::Stories)]
+    pub count: CountArg,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = TimelineFormat::Text)]
     pub format: TimelineFormat,
@@ -229,6 +238,20 @@ pub struct TimelineArgs {
     /// Colour the text chart.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CountArg {
+    Stories,
+    Articles,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CopiesArg {
+    /// One hit per story, its other copies counted and named under it.
+    Collapse,
+    /// Every copy as a hit of its own.
+    Show,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -65,6 +65,8 @@ pub enum IoOp {
     WriteIndex,
     /// Writing the file state of a commit: the last commit stays as it was.
     WriteFileState,
+    /// Writing the story groups of a commit: the last commit stays as it was.
+    WriteStories,
 }
 
 impl fmt::Display for IoOp {
@@ -75,6 +77,7 @@ impl fmt::Display for IoOp {
             IoOp::RemoveOldIndex => "cannot remove the old index in",
             IoOp::WriteIndex => "cannot write the index in",
             IoOp::WriteFileState => "cannot write the file state in",
+            IoOp::WriteStories => "cannot write the story groups in",
         })
     }
 }

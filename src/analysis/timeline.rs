@@ -4,7 +4,7 @@
 //! that reads the date and article fast fields (no scoring, no stored text), and days are then folded
 //! into calendar buckets here. An article has one date, so it falls in exactly one bucket.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -14,6 +14,7 @@ use time::{Date, Duration, Month};
 use crate::error::{Error, Result};
 use crate::index::reader::Reader;
 use crate::index::schema::{names, source_key};
+use crate::index::stories::StoryRef;
 use crate::search::date_filter::within_dates;
 use crate::search::{
     compile, count_articles, count_articles_by_source, MatchMode, QueryOptions, Ranking, Within,
@@ -122,6 +123,26 @@ pub struct TimelineRequest {
     pub split_sources: Option<usize>,
     /// Also count every article of each bucket (of the `sources`, when given), for shares.
     pub share: bool,
+    /// What the chart and the shares count.
+    pub count: Count,
+}
+
+/// What a timeline's chart and shares count: stories (copies of one story once per bucket) or
+/// every article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Count {
+    #[default]
+    Stories,
+    Articles,
+}
+
+impl Count {
+    pub fn name(self) -> &'static str {
+        match self {
+            Count::Stories => "stories",
+            Count::Articles => "articles",
+        }
+    }
 }
 
 /// The label of the series of the sources past the top ones (and of articles without a source).
@@ -136,21 +157,35 @@ pub struct Bucket {
     pub label: String,
     pub articles: u64,
     pub passages: u64,
+    /// Stories of the matching articles (copies of one story in the bucket count once).
+    pub stories: u64,
     /// The bucket reaches outside the counted days (the date range, or the span of the matches): its
     /// counts cover only part of it, so a low count there is no real drop.
     pub partial: bool,
     /// Every article of the bucket, matching or not (of the request's sources), when shares were
     /// asked for.
     pub all_articles: Option<u64>,
+    /// Every story of the bucket, when shares were asked for.
+    pub all_stories: Option<u64>,
 }
 
 impl Bucket {
-    /// The matching articles as a share (0 to 1) of all the bucket's articles; `None` for a bucket
-    /// without any article (empty, not 0%) or when shares were not asked for.
-    pub fn share(&self) -> Option<f64> {
-        self.all_articles
-            .filter(|&all| all > 0)
-            .map(|all| self.articles as f64 / all as f64)
+    /// The matching stories or articles (`count`) as a share (0 to 1) of all the bucket's; `None`
+    /// for a bucket without any article (empty, not 0%) or when shares were not asked for.
+    pub fn share(&self, count: Count) -> Option<f64> {
+        let (n, all) = match count {
+            Count::Stories => (self.stories, self.all_stories),
+            Count::Articles => (self.articles, self.all_articles),
+        };
+        all.filter(|&all| all > 0).map(|all| n as f64 / all as f64)
+    }
+
+    /// The stories or the articles of the bucket.
+    pub fn counted(&self, count: Count) -> u64 {
+        match count {
+            Count::Stories => self.stories,
+            Count::Articles => self.articles,
+        }
     }
 }
 
@@ -162,6 +197,7 @@ pub struct Series {
     /// Matching articles without a date (never inside a date range).
     pub undated_articles: u64,
     pub undated_passages: u64,
+    pub undated_stories: u64,
 }
 
 impl Series {
@@ -179,10 +215,22 @@ pub struct Timeline {
     pub series: Vec<Series>,
     /// Whether the buckets carry every article's count, for shares (see [`Bucket::share`]).
     pub share: bool,
+    /// What the chart and the shares count.
+    pub count: Count,
 }
 
-/// Per-day counts of one query: day number -> (articles, passages); `None` is undated.
-type DayCounts = BTreeMap<Option<i32>, (u64, u64)>;
+/// The counts of one day.
+#[derive(Debug, Clone, Default)]
+struct Day {
+    articles: u64,
+    passages: u64,
+    /// The story of each article counted (stories are counted per bucket: one story may have
+    /// copies on several days).
+    stories: Vec<StoryRef>,
+}
+
+/// Per-day counts of one query: day number -> counts; `None` is undated.
+type DayCounts = BTreeMap<Option<i32>, Day>;
 
 /// Counts the matches of each query per bucket.
 pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> {
@@ -215,11 +263,12 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
                     &request.sources,
                     options,
                     &request.dates,
-                    |date, passages| {
+                    |date, passages, story| {
                         let day = date.map(secs_to_day_number);
-                        let e = days.entry(day).or_insert((0, 0));
-                        e.0 += 1;
-                        e.1 += passages;
+                        let e = days.entry(day).or_default();
+                        e.articles += 1;
+                        e.passages += passages;
+                        e.stories.push(story);
                     },
                 )?;
                 days
@@ -227,7 +276,7 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
             Within::Passage => {
                 let compiled = compile(q, &request.sources, &fields, options)?.query;
                 let query = within_dates(compiled, &fields, reader.date_bounds(), &request.dates);
-                searcher.search(query.as_ref(), &DayCollector)?
+                searcher.search(query.as_ref(), &DayCollector { reader })?
             }
         });
     }
@@ -262,27 +311,35 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         let everything = bucketed(&all);
         // Split by source: each source's share is of its own articles; "other" of the rest.
         let split = request.split_sources.is_some();
-        let mut named_totals: Vec<u64> = vec![0; everything.buckets.len()];
+        let rest = split.then(|| {
+            let named: Vec<String> = series
+                .iter()
+                .filter(|s| s.query != OTHER_SOURCES)
+                .map(|s| source_key(&s.query))
+                .collect();
+            let mut rest = DayCounts::new();
+            for (source, counts) in &by_source {
+                let wanted_source =
+                    wanted.is_empty() || source.as_ref().is_some_and(|s| wanted.contains(s));
+                let is_named = source.as_ref().is_some_and(|s| named.contains(s));
+                if wanted_source && !is_named {
+                    merge(&mut rest, counts);
+                }
+            }
+            bucketed(&rest)
+        });
         for s in &mut series {
-            let own = (split && s.query != OTHER_SOURCES).then(|| {
-                by_source
+            let own = match (&rest, s.query == OTHER_SOURCES) {
+                (Some(rest), true) => rest.clone(),
+                (Some(_), false) => by_source
                     .get(&Some(source_key(&s.query)))
                     .map(bucketed)
-                    .unwrap_or_else(|| bucketed(&DayCounts::new()))
-            });
-            for (i, b) in s.buckets.iter_mut().enumerate() {
-                let total = match &own {
-                    Some(o) => {
-                        let n = o.buckets[i].articles;
-                        named_totals[i] += n;
-                        n
-                    }
-                    None if split => everything.buckets[i]
-                        .articles
-                        .saturating_sub(named_totals[i]),
-                    None => everything.buckets[i].articles,
-                };
-                b.all_articles = Some(total);
+                    .unwrap_or_else(|| bucketed(&DayCounts::new())),
+                (None, _) => everything.clone(),
+            };
+            for (b, total) in s.buckets.iter_mut().zip(&own.buckets) {
+                b.all_articles = Some(total.articles);
+                b.all_stories = Some(total.stories);
             }
         }
     }
@@ -291,6 +348,7 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
         by_chosen,
         series,
         share: request.share,
+        count: request.count,
     })
 }
 
@@ -298,6 +356,7 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
 /// for articles without one), in one pass over the date and source columns.
 fn articles_per_day_by_source(reader: &Reader) -> Result<HashMap<Option<String>, DayCounts>> {
     let searcher = reader.searcher();
+    let stories = reader.stories();
     let mut out: HashMap<Option<String>, DayCounts> = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let columns = reader.segment_columns(ord as SegmentOrdinal)?;
@@ -330,7 +389,13 @@ fn articles_per_day_by_source(reader: &Reader) -> Result<HashMap<Option<String>,
                 Some(d) => d,
                 None => out.entry(source.cloned()).or_default(),
             };
-            days.entry(day).or_insert((0, 0)).0 += 1;
+            let e = days.entry(day).or_default();
+            e.articles += 1;
+            let story = match columns.keys.as_ref().and_then(|k| k.first(doc)) {
+                Some(key) => stories.of(key),
+                None => StoryRef::Own((ord as u64) << 32 | u64::from(doc)),
+            };
+            e.stories.push(story);
         }
     }
     Ok(out)
@@ -361,7 +426,7 @@ fn split_by_source(
         query,
         options,
         &request.dates,
-        |source, date, passages| {
+        |source, date, passages, story| {
             if !wanted.is_empty() && !source.is_some_and(|s| wanted.contains(&source_key(s))) {
                 return;
             }
@@ -369,12 +434,13 @@ fn split_by_source(
                 Some(d) => d,
                 None => by_source.entry(source.map(str::to_string)).or_default(),
             };
-            let e = days.entry(date.map(secs_to_day_number)).or_insert((0, 0));
-            e.0 += 1;
-            e.1 += passages;
+            let e = days.entry(date.map(secs_to_day_number)).or_default();
+            e.articles += 1;
+            e.passages += passages;
+            e.stories.push(story);
         },
     )?;
-    let total = |c: &DayCounts| c.values().map(|v| v.0).sum::<u64>();
+    let total = |c: &DayCounts| c.values().map(|v| v.articles).sum::<u64>();
     let mut named: Vec<(String, DayCounts)> = Vec::new();
     let mut other = DayCounts::new();
     for (source, counts) in by_source {
@@ -396,10 +462,11 @@ fn split_by_source(
 }
 
 fn merge(into: &mut DayCounts, from: &DayCounts) {
-    for (day, (a, p)) in from {
-        let e = into.entry(*day).or_insert((0, 0));
-        e.0 += a;
-        e.1 += p;
+    for (day, d) in from {
+        let e = into.entry(*day).or_default();
+        e.articles += d.articles;
+        e.passages += d.passages;
+        e.stories.extend_from_slice(&d.stories);
     }
 }
 
@@ -436,58 +503,76 @@ fn make_series(
                 label: by.label(start),
                 articles: 0,
                 passages: 0,
+                stories: 0,
                 partial: span.is_some_and(|(first, last)| start < first || end > last),
                 all_articles: None,
+                all_stories: None,
             }
         })
         .collect();
     let index: HashMap<Date, usize> = starts.iter().enumerate().map(|(i, d)| (*d, i)).collect();
     let (mut undated_articles, mut undated_passages) = (0, 0);
-    for (day, &(articles, passages)) in counts {
+    let mut undated_stories: HashSet<StoryRef> = HashSet::new();
+    let mut stories: Vec<HashSet<StoryRef>> = vec![HashSet::new(); buckets.len()];
+    for (day, d) in counts {
         match day.and_then(day_number_to_day) {
             Some(date) => {
                 if let Some(&i) = index.get(&by.start_of(date)) {
-                    buckets[i].articles += articles;
-                    buckets[i].passages += passages;
+                    buckets[i].articles += d.articles;
+                    buckets[i].passages += d.passages;
+                    stories[i].extend(d.stories.iter().copied());
                 }
             }
             None => {
-                undated_articles += articles;
-                undated_passages += passages;
+                undated_articles += d.articles;
+                undated_passages += d.passages;
+                undated_stories.extend(d.stories.iter().copied());
             }
         }
+    }
+    for (b, s) in buckets.iter_mut().zip(stories) {
+        b.stories = s.len() as u64;
     }
     Series {
         query: query.to_string(),
         buckets,
         undated_articles,
         undated_passages,
+        undated_stories: undated_stories.len() as u64,
     }
 }
 
-/// Counts matching passages and distinct articles per day, without scores.
-struct DayCollector;
+/// Counts matching passages, distinct articles and their stories per day, without scores.
+struct DayCollector<'a> {
+    reader: &'a Reader,
+}
 
 struct SegmentDays {
+    segment: SegmentOrdinal,
+    columns: std::sync::Arc<crate::index::reader::SegmentColumns>,
+    stories: std::sync::Arc<crate::index::stories::Stories>,
     dates: Column<DateTime>,
     articles: Option<StrColumn>,
     /// day -> passages
     passages: HashMap<Option<i32>, u64>,
-    /// article ordinal -> its day (an article has one date)
-    article_days: HashMap<u64, Option<i32>>,
+    /// article ordinal -> its day (an article has one date) and story
+    article_days: HashMap<u64, (Option<i32>, StoryRef)>,
 }
 
-impl Collector for DayCollector {
+impl Collector for DayCollector<'_> {
     type Fruit = DayCounts;
     type Child = SegmentDays;
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentDays> {
         let ff = reader.fast_fields();
         Ok(SegmentDays {
+            segment,
+            columns: self.reader.segment_columns(segment)?,
+            stories: self.reader.stories(),
             dates: ff.date(names::DATE)?,
             articles: ff.str(names::ARTICLE)?,
             passages: HashMap::new(),
@@ -503,11 +588,7 @@ impl Collector for DayCollector {
         // Articles never span segments (each is written as one group), so counts add up.
         let mut out = DayCounts::new();
         for fruit in fruits {
-            for (day, (a, p)) in fruit {
-                let e = out.entry(day).or_insert((0, 0));
-                e.0 += a;
-                e.1 += p;
-            }
+            merge(&mut out, &fruit);
         }
         Ok(out)
     }
@@ -523,17 +604,28 @@ impl SegmentCollector for SegmentDays {
             .map(|d| secs_to_day_number(d.into_timestamp_secs()));
         *self.passages.entry(day).or_insert(0) += 1;
         if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
-            self.article_days.insert(ord, day);
+            if !self.article_days.contains_key(&ord) {
+                // An article's passages are consecutive documents: its first holds its key.
+                let passage = self.columns.passages.first(doc).unwrap_or(1).max(1);
+                let first = doc.saturating_sub((passage - 1) as DocId);
+                let story = match self.columns.keys.as_ref().and_then(|k| k.first(first)) {
+                    Some(key) => self.stories.of(key),
+                    None => StoryRef::Own((u64::from(self.segment) << 32) | u64::from(first)),
+                };
+                self.article_days.insert(ord, (day, story));
+            }
         }
     }
 
     fn harvest(self) -> DayCounts {
         let mut out = DayCounts::new();
         for (day, passages) in self.passages {
-            out.entry(day).or_insert((0, 0)).1 += passages;
+            out.entry(day).or_default().passages += passages;
         }
-        for day in self.article_days.into_values() {
-            out.entry(day).or_insert((0, 0)).0 += 1;
+        for (day, story) in self.article_days.into_values() {
+            let e = out.entry(day).or_default();
+            e.articles += 1;
+            e.stories.push(story);
         }
         out
     }

@@ -230,7 +230,7 @@ pub fn describe(err: &anyhow::Error) -> String {
             "ids are paths below the corpus folder, as printed by `dateline search`".to_string()
         }
         Error::Io {
-            op: IoOp::WriteIndex | IoOp::WriteFileState,
+            op: IoOp::WriteIndex | IoOp::WriteFileState | IoOp::WriteStories,
             ..
         } => {
             let what = if lib.is_disk_full() {

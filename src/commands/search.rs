@@ -15,7 +15,7 @@ use dateline::search::{search, MatchMode, SearchRequest, SortOrder, Within};
 use dateline::text::dates::DateRange;
 
 use super::{resolve_color, stdout_is_terminal};
-use crate::cli::{MatchArg, SearchArgs, SearchFormat, SortArg};
+use crate::cli::{CopiesArg, MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let format = output_format(&args);
@@ -52,6 +52,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             format,
             SearchFormat::Text | SearchFormat::Json | SearchFormat::Markdown
         ) || (!args.all && args.limit == 0),
+        collapse: args.copies == CopiesArg::Collapse,
     };
     let results = search(&reader, &request)?;
     let summary = SearchSummary {
@@ -60,6 +61,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         until: dates.until.map(|d| d.to_string()),
         total_passages: results.counts.map(|c| c.passages),
         total_articles: results.counts.map(|c| c.articles),
+        total_stories: results.counts.map(|c| c.stories),
         shown: results.len(),
     };
 

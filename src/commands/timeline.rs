@@ -4,6 +4,7 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::bail;
+use dateline::analysis::timeline::Count;
 use dateline::analysis::{timeline, Bucketing, TimelineRequest};
 use dateline::output::{
     write_timeline_csv, write_timeline_json, write_timeline_plot, write_timeline_text, PlotFormat,
@@ -11,7 +12,7 @@ use dateline::output::{
 use dateline::search::MatchMode;
 
 use super::{open_reader, resolve_color, stdout_is_terminal};
-use crate::cli::{ByArg, MatchArg, TimelineArgs, TimelineFormat};
+use crate::cli::{ByArg, CountArg, MatchArg, TimelineArgs, TimelineFormat};
 
 pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
     let dates = args.dates.range()?;
@@ -58,6 +59,10 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         sources: args.sources.clone(),
         split_sources: args.split.map(|_| args.top),
         share: args.share,
+        count: match args.count {
+            CountArg::Stories => Count::Stories,
+            CountArg::Articles => Count::Articles,
+        },
     };
     let timeline = timeline(&reader, &request)?;
     let mut out = BufWriter::new(io::stdout().lock());

@@ -76,16 +76,20 @@ pub fn unused_files(handle: &DatelineIndex) -> Result<(Vec<String>, u64)> {
         .map(String::from),
     );
     live.extend(handle.meta.state_file.clone());
+    live.extend(handle.meta.stories_file.clone());
     let entries = std::fs::read_dir(&handle.path).map_err(|source| Error::Io {
         op: IoOp::ReadIndexDir,
         path: handle.path.clone(),
         source,
     })?;
     // Tantivy lists every file it creates in .managed.json before writing it; only those (and temp
-    // and state files) are dateline's to remove. Anything else was put there by someone else.
+    // state and story files) are dateline's to remove. Anything else was put there by someone else.
     let managed = names_of(handle.index.directory().list_managed_files());
     let ours = |name: &str| {
-        managed.contains(name) || name.starts_with(".tmp") || name.starts_with("dateline-state-")
+        managed.contains(name)
+            || name.starts_with(".tmp")
+            || name.starts_with("dateline-state-")
+            || name.starts_with("dateline-stories-")
     };
     let (mut unused, mut bytes) = (Vec::new(), 0);
     for entry in entries.flatten() {

@@ -32,6 +32,9 @@ pub struct IndexMeta {
     /// Name of the file-state file of this commit (see [`super::state`]).
     #[serde(default)]
     pub state_file: Option<String>,
+    /// Name of the story-groups file of this commit (see [`super::stories`]).
+    #[serde(default)]
+    pub stories_file: Option<String>,
 }
 
 /// An opened dateline index: the tantivy index, its fields and its metadata.

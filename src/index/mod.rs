@@ -9,6 +9,7 @@ pub mod reader;
 pub mod roots;
 pub mod schema;
 pub mod state;
+pub mod stories;
 pub mod verify;
 pub mod writer;
 

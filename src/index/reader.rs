@@ -15,6 +15,7 @@ use time::Date;
 
 use super::handle::DatelineIndex;
 use super::schema::{day_of_index_date, names, Fields};
+use super::stories::{self, Stories, StoryRef};
 use crate::error::{Error, Result};
 use crate::ingest::ArticleMeta;
 
@@ -68,6 +69,8 @@ pub struct Reader {
     columns: Vec<OnceLock<Arc<SegmentColumns>>>,
     /// Earliest and latest dates in the index.
     date_bounds: OnceLock<Option<(Date, Date)>>,
+    /// The commit's story groups, read on first use.
+    stories: OnceLock<Arc<Stories>>,
 }
 
 /// The fast-field columns a search reads for each match.
@@ -78,6 +81,8 @@ pub struct SegmentColumns {
     pub articles: Option<StrColumn>,
     /// `None` in a segment where no article has a source.
     pub sources: Option<StrColumn>,
+    /// Article keys, in first passages (see [`crate::index::schema::article_key`]).
+    pub keys: Option<Column<u64>>,
 }
 
 impl SegmentColumns {
@@ -88,6 +93,7 @@ impl SegmentColumns {
             passages: ff.u64(names::PASSAGE)?,
             articles: ff.str(names::ARTICLE)?,
             sources: ff.str(names::SOURCE)?,
+            keys: ff.column_opt::<u64>(names::KEY)?,
         })
     }
 }
@@ -116,6 +122,37 @@ impl Reader {
             searcher,
             columns,
             date_bounds: OnceLock::new(),
+            stories: OnceLock::new(),
+        })
+    }
+
+    /// The commit's story groups (copies of one story). An index whose groups cannot be read has
+    /// none: every article is its own story (`verify` names the problem).
+    pub fn stories(&self) -> Arc<Stories> {
+        self.stories
+            .get_or_init(|| {
+                let meta = &self.handle.meta;
+                Arc::new(
+                    meta.stories_file
+                        .as_deref()
+                        .and_then(|name| stories::load(&self.handle.path, name).ok())
+                        .unwrap_or_default(),
+                )
+            })
+            .clone()
+    }
+
+    /// The story of the article whose first passage is `doc` of segment `segment`.
+    pub fn story_of(&self, segment: SegmentOrdinal, doc: tantivy::DocId) -> Result<StoryRef> {
+        let key = self
+            .segment_columns(segment)?
+            .keys
+            .as_ref()
+            .and_then(|k| k.first(doc));
+        Ok(match key {
+            Some(k) => self.stories().of(k),
+            // Every article has a key; a document without one stands alone.
+            None => StoryRef::Own((u64::from(segment) << 32) | u64::from(doc)),
         })
     }
 

@@ -19,7 +19,7 @@ use crate::text::tokenizer::{WordForm, WordTokenizer};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -54,6 +54,11 @@ pub struct Fields {
     pub source_key: Field,
     /// One value per author.
     pub authors: Field,
+    /// A 64-bit hash of the article id ([`article_key`]), in the first passage (a fast column): what
+    /// story groups name articles by.
+    pub key: Field,
+    /// The article's MinHash signature (see [`crate::index::stories`]), in the first passage.
+    pub minhash: Field,
 }
 
 /// Field names, shared by the schema and fast-field readers.
@@ -74,6 +79,8 @@ pub mod names {
     pub const SOURCE: &str = "source";
     pub const SOURCE_KEY: &str = "source_key";
     pub const AUTHORS: &str = "authors";
+    pub const KEY: &str = "key";
+    pub const MINHASH: &str = "minhash";
 }
 
 /// Builds the dateline schema and its field handles.
@@ -126,6 +133,8 @@ pub fn build_schema() -> (Schema, Fields) {
     );
     let source_key = b.add_text_field(names::SOURCE_KEY, STRING);
     let authors = b.add_text_field(names::AUTHORS, STORED);
+    let key = b.add_u64_field(names::KEY, FAST);
+    let minhash = b.add_bytes_field(names::MINHASH, FAST);
     let fields = Fields {
         article,
         date,
@@ -143,6 +152,8 @@ pub fn build_schema() -> (Schema, Fields) {
         source,
         source_key,
         authors,
+        key,
+        minhash,
     };
     (b.build(), fields)
 }
@@ -173,6 +184,12 @@ pub fn source_key(source: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// The key of an article: a 64-bit hash of its id.
+pub fn article_key(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6461_7465_6c69_6e65).hash_one(id)
 }
 
 /// A day as the index stores it (midnight UTC).

@@ -8,7 +8,7 @@ use tantivy::Index;
 use super::files::{segment_files, truncated_files, unused_files};
 use super::handle::{index_exists, refuse_non_folder, DatelineIndex};
 use super::schema::names;
-use super::state;
+use super::{state, stories};
 use crate::error::{Error, Result};
 
 /// What `verify` found.
@@ -47,6 +47,13 @@ pub fn quick_problems(handle: &DatelineIndex) -> Vec<String> {
             problems.push("no file state: the next index run reads every file again".to_string())
         }
         None => {}
+    }
+    if let Some(name) = &handle.meta.stories_file {
+        if let Err(why) = stories::load(&handle.path, name) {
+            problems.push(format!(
+                "story groups {name} {why}: copies are not collapsed until the next index run"
+            ));
+        }
     }
     match unused_files(handle) {
         Ok((files, bytes)) if !files.is_empty() => problems.push(format!(
@@ -90,6 +97,7 @@ pub fn verify(dir: &Path) -> Result<VerifyReport> {
             let searcher = reader.searcher();
             report.segments = searcher.segment_readers().len();
             compare_state(&handle, &searcher, &mut report);
+            compare_stories(&handle, &searcher, &mut report);
         }
         Err(e) => report
             .damaged
@@ -140,6 +148,33 @@ fn check_files(index: &Index, dir: &Path, report: &mut VerifyReport) {
             report.damaged.extend(bad);
         }
         Err(e) => report.damaged.push(format!("checksums unreadable: {e}")),
+    }
+}
+
+/// The commit's story groups are those its articles give (a warning: the next run writes them again).
+fn compare_stories(
+    handle: &DatelineIndex,
+    searcher: &tantivy::Searcher,
+    report: &mut VerifyReport,
+) {
+    let Some(name) = &handle.meta.stories_file else {
+        return;
+    };
+    let Ok(stored) = stories::load(&handle.path, name) else {
+        // Reported by `quick_problems`.
+        return;
+    };
+    match stories::index_stories(searcher) {
+        Ok(expected) if expected.as_slice() != stored.shared() => report.warnings.push(format!(
+            "the story groups {name} ({} stories) are not those of the index's articles ({} \
+             stories): the next index run writes them again",
+            stored.shared().len(),
+            expected.len()
+        )),
+        Ok(_) => {}
+        Err(e) => report
+            .damaged
+            .push(format!("the story signatures do not read: {e}")),
     }
 }
 

@@ -76,6 +76,9 @@ impl<W: Write> SearchPrinter for CsvPrinter<W> {
                     .map(|a| a.passage.to_string())
                     .collect::<Vec<_>>()
                     .join(";"),
+                copies: hit.copies.len(),
+                copy_ids: Cow::Owned(defuse(&hit.copies.join(";")).into_owned()),
+                story: defuse(&hit.story),
             })
             .map_err(csv_error)
     }

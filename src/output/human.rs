@@ -128,20 +128,55 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
             )?;
             self.snippet(&also.snippet, &also.highlights, INDENT + ALSO_INDENT)?;
         }
+        if !hit.copies.is_empty() {
+            // Copies of the story hidden under this hit: how many, and the first few ids.
+            const NAMED: usize = 3;
+            let mut ids: Vec<String> = hit
+                .copies
+                .iter()
+                .take(NAMED)
+                .map(|c| sanitize_for_terminal(c))
+                .collect();
+            if hit.copies.len() > NAMED {
+                ids.push("…".into());
+            }
+            let n = hit.copies.len();
+            writeln!(
+                self.out,
+                "{}{}",
+                " ".repeat(INDENT),
+                self.paint(
+                    DIM_ON,
+                    &format!(
+                        "+{n} cop{} of this story: {}",
+                        if n == 1 { "y" } else { "ies" },
+                        ids.join(", ")
+                    )
+                )
+            )?;
+        }
         Ok(())
     }
 
     fn finish(&mut self, s: &SearchSummary) -> io::Result<()> {
         let line = match (s.total_passages, s.total_articles) {
             (Some(0), _) => return Ok(()),
-            (Some(passages), Some(articles)) => format!(
-                "{} of {} matching passage{} shown ({} article{})",
-                s.shown,
-                passages,
-                if passages == 1 { "" } else { "s" },
-                articles,
-                if articles == 1 { "" } else { "s" },
-            ),
+            (Some(passages), Some(articles)) => {
+                let stories = match s.total_stories {
+                    Some(n) if n != articles => {
+                        format!(", {n} stor{}", if n == 1 { "y" } else { "ies" })
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "{} of {} matching passage{} shown ({} article{}{stories})",
+                    s.shown,
+                    passages,
+                    if passages == 1 { "" } else { "s" },
+                    articles,
+                    if articles == 1 { "" } else { "s" },
+                )
+            }
             _ if s.shown == 0 => return Ok(()),
             _ => format!(
                 "{} passage{} shown",

@@ -26,6 +26,7 @@ impl<W: Write> SearchPrinter for JsonPrinter<W> {
             until: s.until.as_deref(),
             total_passages: s.total_passages,
             total_articles: s.total_articles,
+            total_stories: s.total_stories,
         })?;
         // Reopen the object to append the hits array: `{...}` -> `{..., "hits": [`.
         let open = head.strip_suffix('}').unwrap_or(&head);

@@ -64,11 +64,17 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
             range.push_str(&format!(" until {until}"));
         }
         match (s.total_passages, s.total_articles) {
-            (Some(passages), Some(articles)) => writeln!(
-                self.out,
-                "{passages} matching passages in {articles} articles{range}; {} shown.",
-                s.shown
-            )?,
+            (Some(passages), Some(articles)) => {
+                let stories = match s.total_stories {
+                    Some(n) if n != articles => format!(" ({n} stories)"),
+                    _ => String::new(),
+                };
+                writeln!(
+                    self.out,
+                    "{passages} matching passages in {articles} articles{stories}{range}; {} shown.",
+                    s.shown
+                )?
+            }
             _ => writeln!(self.out, "{} passages shown{range}.", s.shown)?,
         }
         writeln!(self.out)
@@ -100,6 +106,19 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
                 "   > *also passage {}:* {}",
                 also.passage,
                 emphasize(&also.snippet, &also.highlights)
+            )?;
+        }
+        if !hit.copies.is_empty() {
+            let ids: Vec<String> = hit
+                .copies
+                .iter()
+                .map(|c| format!("`{}`", code(c)))
+                .collect();
+            writeln!(
+                self.out,
+                "   *+{} copies:* {}",
+                hit.copies.len(),
+                ids.join(", ")
             )?;
         }
         writeln!(self.out)

@@ -34,6 +34,8 @@ pub struct SearchSummary {
     /// Matching passages and articles, when counted.
     pub total_passages: Option<u64>,
     pub total_articles: Option<u64>,
+    /// Matching stories (copies of one story count once), when counted.
+    pub total_stories: Option<u64>,
     /// How many hits will be printed.
     pub shown: usize,
 }

@@ -9,6 +9,7 @@ use plotters::style::Color as _;
 
 use super::wire::{TimelineWire, TIMELINE_COLUMNS, TIMELINE_SHARE_COLUMNS};
 use super::{sanitize_for_terminal, Color, DIM_ON, OFF};
+use crate::analysis::timeline::Count;
 use crate::analysis::Timeline;
 use crate::error::{Error, Result};
 
@@ -49,10 +50,11 @@ pub fn write_timeline_text(
     } else {
         ""
     };
-    let what = if t.share {
-        "Share of all articles"
-    } else {
-        "Articles"
+    let what = match (t.share, t.count) {
+        (true, Count::Stories) => "Share of all stories",
+        (true, Count::Articles) => "Share of all articles",
+        (false, Count::Stories) => "Stories",
+        (false, Count::Articles) => "Articles",
     };
     match span(t) {
         Some((a, b)) => writeln!(w, "{what} per {}{chosen}, {a} to {b}", t.by.name())?,
@@ -78,19 +80,19 @@ pub fn write_timeline_text(
         .first()
         .and_then(|s| s.buckets.first())
         .map_or(4, |b| b.label.len());
-    // What a bar shows: articles, or the share of all articles in tenths of a percent.
+    // What a bar shows: stories or articles, or their share of all in tenths of a percent.
     let amount = |b: &crate::analysis::Bucket| -> Option<u64> {
         if t.share {
-            b.share().map(|s| (s * 1000.0).round() as u64)
+            b.share(t.count).map(|s| (s * 1000.0).round() as u64)
         } else {
-            Some(b.articles)
+            Some(b.counted(t.count))
         }
     };
     let shown = |b: &crate::analysis::Bucket| -> String {
         match (t.share, amount(b)) {
             (true, Some(permille)) => format!("{}.{}%", permille / 10, permille % 10),
             (true, None) => "-".to_string(),
-            (false, _) => b.articles.to_string(),
+            (false, _) => b.counted(t.count).to_string(),
         }
     };
     let max = t
@@ -139,10 +141,17 @@ pub fn write_timeline_text(
     let undated: Vec<String> = t
         .series
         .iter()
-        .map(|s| format!("{} {}", sanitize_for_terminal(&s.query), s.undated_articles))
+        .map(|s| {
+            let n = match t.count {
+                Count::Stories => s.undated_stories,
+                Count::Articles => s.undated_articles,
+            };
+            format!("{} {n}", sanitize_for_terminal(&s.query))
+        })
         .collect();
     let line = format!(
-        "undated articles (not in any bucket): {}",
+        "undated {} (not in any bucket): {}",
+        t.count.name(),
         undated.join(", ")
     );
     match color {
@@ -151,7 +160,7 @@ pub fn write_timeline_text(
     }
 }
 
-/// `bucket,series,articles,passages` rows, bucket by bucket.
+/// `bucket,series,articles,passages,stories` rows, bucket by bucket.
 pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     let rows = t.series.first().map(|s| s.buckets.len()).unwrap_or(0);
@@ -169,10 +178,12 @@ pub fn write_timeline_csv(w: &mut dyn Write, t: &Timeline) -> io::Result<()> {
                 super::csv::defuse(&s.query).into_owned(),
                 b.articles.to_string(),
                 b.passages.to_string(),
+                b.stories.to_string(),
             ];
             if t.share {
                 cells.push(b.all_articles.unwrap_or(0).to_string());
-                cells.push(b.share().map(|x| x.to_string()).unwrap_or_default());
+                cells.push(b.all_stories.unwrap_or(0).to_string());
+                cells.push(b.share(t.count).map(|x| x.to_string()).unwrap_or_default());
             }
             result = result.and_then(|_| out.write_record(&cells));
         }
@@ -234,12 +245,13 @@ where
         .map(|s| s.buckets.iter().map(|b| b.label.clone()).collect())
         .unwrap_or_default();
     let n = labels.len().max(1);
-    // Articles, or the share of all articles in percent (a bucket without any article has no point).
+    // Stories or articles, or their share of all in percent (a bucket without any article has no
+    // point).
     let value = |b: &crate::analysis::Bucket| -> Option<f64> {
         if t.share {
-            b.share().map(|s| s * 100.0)
+            b.share(t.count).map(|s| s * 100.0)
         } else {
-            Some(b.articles as f64)
+            Some(b.counted(t.count) as f64)
         }
     };
     let max = t
@@ -248,10 +260,11 @@ where
         .flat_map(|s| s.buckets.iter().filter_map(value))
         .fold(0.0f64, f64::max)
         .max(if t.share { 0.1 } else { 1.0 });
-    let what = if t.share {
-        "Share of articles"
-    } else {
-        "Articles"
+    let what = match (t.share, t.count) {
+        (true, Count::Stories) => "Share of stories",
+        (true, Count::Articles) => "Share of articles",
+        (false, Count::Stories) => "Stories",
+        (false, Count::Articles) => "Articles",
     };
     let range = match span(t) {
         Some((a, b)) if a == b => format!(", {a}"),
@@ -323,10 +336,11 @@ where
             }
         })
         .light_line_style(RGBAColor(0, 0, 0, 0.0))
-        .y_desc(if t.share {
-            "share of all articles"
-        } else {
-            "articles"
+        .y_desc(match (t.share, t.count) {
+            (true, Count::Stories) => "share of all stories",
+            (true, Count::Articles) => "share of all articles",
+            (false, Count::Stories) => "stories",
+            (false, Count::Articles) => "articles",
         })
         .x_desc(x_desc)
         .label_style(("sans-serif", 14))

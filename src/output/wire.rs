@@ -32,6 +32,11 @@ pub struct HitWire<'a> {
     pub highlights: &'a [(usize, usize)],
     /// The article's passages holding query words the hit lacks (empty when it holds them all).
     pub also: Vec<AlsoWire<'a>>,
+    /// Other matching copies of the hit's story collapsed under it: how many, and their ids.
+    pub copies: usize,
+    pub copy_ids: &'a [String],
+    /// The story's id: its earliest copy's (the hit's own article when it has no copy).
+    pub story: &'a str,
 }
 
 /// One passage of a hit's `also`.
@@ -67,6 +72,9 @@ impl<'a> From<&'a Hit> for HitWire<'a> {
                     highlights: &a.highlights,
                 })
                 .collect(),
+            copies: hit.copies.len(),
+            copy_ids: &hit.copies,
+            story: &hit.story,
         }
     }
 }
@@ -79,6 +87,7 @@ pub struct SearchHeadWire<'a> {
     pub until: Option<&'a str>,
     pub total_passages: Option<u64>,
     pub total_articles: Option<u64>,
+    pub total_stories: Option<u64>,
 }
 
 /// One row of `csv` and `tsv`: text cells defused for spreadsheets.
@@ -102,6 +111,10 @@ pub struct HitRow<'a> {
     pub highlights: String,
     /// The passages of `also`, separated by `;`.
     pub also_passages: String,
+    /// Copies of the hit's story collapsed under it, and their ids separated by `;`.
+    pub copies: usize,
+    pub copy_ids: Cow<'a, str>,
+    pub story: Cow<'a, str>,
 }
 
 /// An article for `show --format json`; `highlights` (one list of ranges per paragraph) only when a
@@ -241,6 +254,8 @@ impl<'a> From<&'a VerifyReport> for VerifyWire<'a> {
 pub struct TimelineWire<'a> {
     /// `day`, `week`, `month` or `year`.
     pub by: &'static str,
+    /// What the shares count: `stories` or `articles`.
+    pub count: &'static str,
     pub series: Vec<SeriesWire<'a>>,
 }
 
@@ -252,6 +267,7 @@ pub struct SeriesWire<'a> {
     /// Undated matching articles.
     pub undated: u64,
     pub undated_passages: u64,
+    pub undated_stories: u64,
 }
 
 /// One bucket in `timeline --format json`.
@@ -262,12 +278,16 @@ pub struct BucketWire<'a> {
     pub label: &'a str,
     pub articles: u64,
     pub passages: u64,
+    /// Stories of the matching articles (copies of one story count once).
+    pub stories: u64,
     /// The bucket reaches outside the counted days (its counts cover part of it).
     pub partial: bool,
-    /// With shares: every article of the bucket, and the matching ones' share of them (0 to 1; null
-    /// for a bucket without any article).
+    /// With shares: every article and story of the bucket, and the matching stories' (or
+    /// articles', see `count`) share of them (0 to 1; null for a bucket without any article).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_articles: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_stories: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share: Option<Option<f64>>,
 }
@@ -276,6 +296,7 @@ impl<'a> From<&'a Timeline> for TimelineWire<'a> {
     fn from(t: &'a Timeline) -> TimelineWire<'a> {
         TimelineWire {
             by: t.by.name(),
+            count: t.count.name(),
             series: t
                 .series
                 .iter()
@@ -290,13 +311,16 @@ impl<'a> From<&'a Timeline> for TimelineWire<'a> {
                             label: &b.label,
                             articles: b.articles,
                             passages: b.passages,
+                            stories: b.stories,
                             partial: b.partial,
                             all_articles: b.all_articles,
-                            share: b.all_articles.map(|_| b.share()),
+                            all_stories: b.all_stories,
+                            share: b.all_articles.map(|_| b.share(t.count)),
                         })
                         .collect(),
                     undated: s.undated_articles,
                     undated_passages: s.undated_passages,
+                    undated_stories: s.undated_stories,
                 })
                 .collect(),
         }
@@ -304,8 +328,9 @@ impl<'a> From<&'a Timeline> for TimelineWire<'a> {
 }
 
 /// The columns of `timeline --format csv`.
-pub const TIMELINE_COLUMNS: [&str; 4] = ["bucket", "series", "articles", "passages"];
+pub const TIMELINE_COLUMNS: [&str; 5] = ["bucket", "series", "articles", "passages", "stories"];
 
 /// The columns `timeline --share --format csv` adds after [`TIMELINE_COLUMNS`]: every article of the
-/// bucket, and the share (empty for a bucket without any article).
-pub const TIMELINE_SHARE_COLUMNS: [&str; 2] = ["all_articles", "share"];
+/// bucket, every story, and the share (of stories or articles, as counted; empty for a bucket
+/// without any article).
+pub const TIMELINE_SHARE_COLUMNS: [&str; 3] = ["all_articles", "all_stories", "share"];

@@ -5,11 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::index::reader::{Reader, SegmentColumns};
-use crate::index::schema::names;
+use crate::index::stories::{Stories, StoryRef};
 
 /// The small record kept for every match.
 #[derive(Debug, Clone)]
@@ -22,6 +21,8 @@ pub(crate) struct HitRef {
     pub address: DocAddress,
     /// Passages holding query words the hit lacks, when matching whole articles: (passage, address).
     pub also: Vec<(u64, DocAddress)>,
+    /// Other matching articles of the hit's story, hidden under it (ids), on its first hit.
+    pub copies: Vec<Arc<str>>,
 }
 
 /// Collects a [`HitRef`] for every match.
@@ -117,38 +118,55 @@ impl SegmentCollector for SegmentMatches {
                 passage,
                 address: DocAddress::new(self.segment, doc),
                 also: Vec::new(),
+                copies: Vec::new(),
             });
         }
         out
     }
 }
 
-/// Counts matching passages and distinct articles without scoring.
+/// Counts matching passages, distinct articles and distinct stories without scoring.
 ///
 /// Articles are counted per segment: the indexer writes each article's passages as one `run` group,
 /// which tantivy flushes into a single segment (and merges keep whole segments), so an article never
-/// spans two segments and the per-segment counts add up.
-pub(super) struct Totals;
-
-pub(super) struct SegmentTotals {
-    articles: Option<StrColumn>,
-    passages: u64,
-    ords: HashSet<u64>,
+/// spans two segments and the per-segment counts add up. The passages of an article are consecutive
+/// documents, so its first passage (which holds its key) is `doc - (passage - 1)`.
+pub(super) struct Totals<'a> {
+    pub reader: &'a Reader,
 }
 
-impl Collector for Totals {
-    type Fruit = (u64, u64);
+/// What [`Totals`] counts.
+pub(super) struct TotalsFruit {
+    pub passages: u64,
+    pub articles: u64,
+    pub stories: HashSet<StoryRef>,
+}
+
+pub(super) struct SegmentTotals {
+    segment: SegmentOrdinal,
+    columns: Arc<SegmentColumns>,
+    stories: Arc<Stories>,
+    passages: u64,
+    ords: HashSet<u64>,
+    found: HashSet<StoryRef>,
+}
+
+impl Collector for Totals<'_> {
+    type Fruit = TotalsFruit;
     type Child = SegmentTotals;
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
     ) -> tantivy::Result<SegmentTotals> {
         Ok(SegmentTotals {
-            articles: reader.fast_fields().str(names::ARTICLE)?,
+            segment,
+            columns: self.reader.segment_columns(segment)?,
+            stories: self.reader.stories(),
             passages: 0,
             ords: HashSet::new(),
+            found: HashSet::new(),
         })
     }
 
@@ -156,24 +174,45 @@ impl Collector for Totals {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<(u64, u64)>) -> tantivy::Result<(u64, u64)> {
-        Ok(fruits
-            .into_iter()
-            .fold((0, 0), |acc, f| (acc.0 + f.0, acc.1 + f.1)))
+    fn merge_fruits(&self, fruits: Vec<TotalsFruit>) -> tantivy::Result<TotalsFruit> {
+        let mut out = TotalsFruit {
+            passages: 0,
+            articles: 0,
+            stories: HashSet::new(),
+        };
+        for f in fruits {
+            out.passages += f.passages;
+            out.articles += f.articles;
+            out.stories.extend(f.stories);
+        }
+        Ok(out)
     }
 }
 
 impl SegmentCollector for SegmentTotals {
-    type Fruit = (u64, u64);
+    type Fruit = TotalsFruit;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.passages += 1;
-        if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
-            self.ords.insert(ord);
+        let cols = &self.columns;
+        if let Some(ord) = cols.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
+            if self.ords.insert(ord) {
+                let passage = cols.passages.first(doc).unwrap_or(1).max(1);
+                let first = doc.saturating_sub((passage - 1) as DocId);
+                let story = match cols.keys.as_ref().and_then(|k| k.first(first)) {
+                    Some(key) => self.stories.of(key),
+                    None => StoryRef::Own((u64::from(self.segment) << 32) | u64::from(first)),
+                };
+                self.found.insert(story);
+            }
         }
     }
 
-    fn harvest(self) -> (u64, u64) {
-        (self.passages, self.ords.len() as u64)
+    fn harvest(self) -> TotalsFruit {
+        TotalsFruit {
+            passages: self.passages,
+            articles: self.ords.len() as u64,
+            stories: self.found,
+        }
     }
 }

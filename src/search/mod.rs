@@ -36,7 +36,9 @@ use self::ranking::{rank, top_refs};
 pub use self::ranking::{Ranking, SortOrder};
 use crate::error::Result;
 use crate::index::reader::{headline_and_meta, Reader};
+use crate::index::schema::article_key;
 use crate::index::schema::Fields;
+use crate::index::stories::StoryRef;
 use crate::ingest::ArticleMeta;
 use crate::text::dates::{format_day, DateRange};
 
@@ -64,6 +66,9 @@ pub struct SearchRequest {
     /// passage, which costs more than finding the top few: leave it off when the totals are not shown.
     /// Within articles every match is visited anyway, and the counts are always given.
     pub count: bool,
+    /// One hit per story (copies of one story collapsed under its best-ranked copy); `false` lists
+    /// every copy as its own hit.
+    pub collapse: bool,
 }
 
 impl SearchRequest {
@@ -81,6 +86,7 @@ impl SearchRequest {
             fuzzy: false,
             sources: Vec::new(),
             count: true,
+            collapse: true,
         }
     }
 }
@@ -121,6 +127,11 @@ pub struct Hit {
     /// When matching whole articles: for each query word or phrase that the article's shown passages
     /// lack, the passage where it is best found (each passage once, in order).
     pub also: Vec<Also>,
+    /// Ids of the other matching articles of the hit's story, collapsed under it (on an article's
+    /// first hit; empty when copies are listed as hits of their own).
+    pub copies: Vec<String>,
+    /// The id of the hit's story: its earliest copy's (by date, then id), its own when it has none.
+    pub story: String,
 }
 
 /// Runs a search. Hit texts are read lazily by [`SearchResults::hits`].
@@ -147,6 +158,7 @@ pub fn search(reader: &Reader, request: &SearchRequest) -> Result<SearchResults>
     };
     let highlight = expand_terms(&searcher, &fields, highlight)?;
     Ok(SearchResults {
+        stories: reader.stories(),
         searcher,
         fields,
         refs,
@@ -165,14 +177,21 @@ fn passage_hits(
     let fields = *reader.fields();
     let searcher = reader.searcher();
     let query = within_dates(query, &fields, reader.date_bounds(), &request.dates);
-    let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1;
+    // Collapsing copies needs every match (a story's copies may rank anywhere); without copies in
+    // the index there is nothing to collapse.
+    let collapse = request.collapse && !reader.stories().shared().is_empty();
+    let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1 && !collapse;
     Ok(match request.limit {
         Some(n) if top_only => {
             // Two cheap passes beat one expensive one: counting needs no scores, and the top-N
             // collector can skip blocks that cannot make the cut.
             let counts = if request.count {
-                let (passages, articles) = searcher.search(query.as_ref(), &Totals)?;
-                Some(MatchCounts { passages, articles })
+                let t = searcher.search(query.as_ref(), &Totals { reader })?;
+                Some(MatchCounts {
+                    passages: t.passages,
+                    articles: t.articles,
+                    stories: t.stories.len() as u64,
+                })
             } else {
                 None
             };
@@ -182,13 +201,79 @@ fn passage_hits(
         _ => {
             let collector = AllMatches { reader, lede_boost };
             let all = searcher.search(query.as_ref(), &collector)?;
+            let mut stories = HashSet::new();
+            let mut story_of: std::collections::HashMap<Arc<str>, StoryRef> = Default::default();
+            for h in &all {
+                if !story_of.contains_key(&h.article) {
+                    let first = h
+                        .address
+                        .doc_id
+                        .saturating_sub(h.passage.saturating_sub(1) as u32);
+                    let story = reader.story_of(h.address.segment_ord, first)?;
+                    stories.insert(story);
+                    story_of.insert(h.article.clone(), story);
+                }
+            }
             let counts = MatchCounts {
                 passages: all.len() as u64,
-                articles: all.iter().map(|h| &h.article).collect::<HashSet<_>>().len() as u64,
+                articles: story_of.len() as u64,
+                stories: stories.len() as u64,
             };
-            (rank(all, request), Some(counts))
+            let refs = if collapse {
+                collapse_passages(all, &story_of, request)
+            } else {
+                rank(all, request)
+            };
+            (refs, Some(counts))
         }
     })
+}
+
+/// Ranks passages with the copies of a story collapsed: the story's articles other than the one of
+/// its best-ranked passage are dropped and listed under that passage.
+fn collapse_passages(
+    all: Vec<HitRef>,
+    story_of: &std::collections::HashMap<Arc<str>, StoryRef>,
+    request: &SearchRequest,
+) -> Vec<HitRef> {
+    let mut unlimited = request.clone();
+    unlimited.limit = None;
+    let ranked = rank(all, &unlimited);
+    // The article shown for each story: the first one met in the ranking.
+    let mut shown: std::collections::HashMap<StoryRef, Arc<str>> = Default::default();
+    let mut copies: std::collections::HashMap<Arc<str>, Vec<Arc<str>>> = Default::default();
+    for h in &ranked {
+        let story = story_of.get(&h.article).copied();
+        let Some(story) = story else { continue };
+        let first = shown.entry(story).or_insert_with(|| h.article.clone());
+        if *first != h.article {
+            let list = copies.entry(first.clone()).or_default();
+            if !list.contains(&h.article) {
+                list.push(h.article.clone());
+            }
+        }
+    }
+    let mut out: Vec<HitRef> = Vec::new();
+    let mut seen: HashSet<Arc<str>> = HashSet::new();
+    for mut h in ranked {
+        let keep = story_of
+            .get(&h.article)
+            .and_then(|s| shown.get(s))
+            .is_none_or(|a| *a == h.article);
+        if !keep {
+            continue;
+        }
+        if seen.insert(h.article.clone()) {
+            if let Some(list) = copies.get(&h.article) {
+                let mut list = list.clone();
+                list.sort();
+                h.copies = list;
+            }
+        }
+        out.push(h);
+    }
+    out.truncate(request.limit.unwrap_or(usize::MAX));
+    out
 }
 
 /// Hits when the query holds for whole articles: each matching article is ranked by the evidence of
@@ -207,10 +292,46 @@ fn article_hits(
         passages += u64::from(m.term_passages);
         matches.push(m);
     })?;
+    let lookup = StoryLookup::new(reader);
+    let stories = lookup.stories.clone();
+    let mut story_of = Vec::with_capacity(matches.len());
+    for m in &matches {
+        story_of.push(lookup.of(m.segment, m.start)?);
+    }
     let counts = MatchCounts {
         passages,
         articles: matches.len() as u64,
+        stories: story_of.iter().collect::<HashSet<_>>().len() as u64,
     };
+    // Copies of a story: all but the best-ranked are hidden under it.
+    let mut hidden: std::collections::HashMap<(u32, u32), Vec<ArticleMatch>> = Default::default();
+    if request.collapse && !stories.shared().is_empty() {
+        let better = |a: &ArticleMatch, b: &ArticleMatch| match request.sort {
+            SortOrder::Relevance => a.score > b.score,
+            SortOrder::Newest => a.date.unwrap_or(i64::MIN) > b.date.unwrap_or(i64::MIN),
+            SortOrder::Oldest => a.date.unwrap_or(i64::MAX) < b.date.unwrap_or(i64::MAX),
+        };
+        let mut best: std::collections::HashMap<StoryRef, usize> = Default::default();
+        for (i, story) in story_of.iter().enumerate() {
+            if let StoryRef::Shared(_) = story {
+                let slot = best.entry(*story).or_insert(i);
+                if better(&matches[i], &matches[*slot]) {
+                    *slot = i;
+                }
+            }
+        }
+        let mut kept = Vec::with_capacity(matches.len());
+        for (i, m) in matches.iter().enumerate() {
+            match best.get(&story_of[i]) {
+                Some(&b) if b != i => {
+                    let rep = &matches[b];
+                    hidden.entry((rep.segment, rep.start)).or_default().push(*m);
+                }
+                _ => kept.push(*m),
+            }
+        }
+        matches = kept;
+    }
     let limit = request.limit.unwrap_or(usize::MAX);
     // Passages ranked on their own (no per-article limit) may come from any article.
     let article_limit = if request.per_article == 0 && request.sort == SortOrder::Relevance {
@@ -222,7 +343,13 @@ fn article_hits(
     let wanted: Vec<ArticleMatch> = ranked.iter().map(|(m, _)| *m).collect();
     let details = details(reader, &prepared, &wanted)?;
     let mut refs = Vec::new();
+    let mut ids = ArticleIds::new(reader);
     for ((m, id), detail) in ranked.into_iter().zip(details) {
+        let mut copies = Vec::new();
+        for c in hidden.get(&(m.segment, m.start)).into_iter().flatten() {
+            copies.push(ids.get(c.segment, c.start)?);
+        }
+        copies.sort();
         let keep = match request.per_article {
             0 => detail.passages.len(),
             k => k.min(detail.passages.len()),
@@ -247,6 +374,7 @@ fn article_hits(
                 address: DocAddress::new(m.segment, p.doc),
                 // The article's passages that hold what the shown ones lack, under its first hit.
                 also: if i == 0 { also.clone() } else { Vec::new() },
+                copies: if i == 0 { copies.clone() } else { Vec::new() },
             });
         }
     }
@@ -264,20 +392,64 @@ fn article_hits(
 }
 
 /// Visits every article matching `query` within `dates` (the query holding for the whole article), with
-/// its date (seconds since the epoch) and how many of its passages hold a query term. Nothing is scored.
+/// its date (seconds since the epoch), how many of its passages hold a query term, and its story.
+/// Nothing is scored.
 pub fn count_articles(
     reader: &Reader,
     query: &str,
     sources: &[String],
     options: QueryOptions,
     dates: &DateRange,
-    mut visit: impl FnMut(Option<i64>, u64),
+    mut visit: impl FnMut(Option<i64>, u64, StoryRef),
 ) -> Result<()> {
     let query = compile_articles(query, sources, reader.fields(), options)?;
     let prepared = Prepared::new(reader, &query, dates, false)?;
+    let stories = StoryLookup::new(reader);
+    let mut failure = None;
     scan(reader, &prepared, true, |m| {
-        visit(m.date, u64::from(m.term_passages))
-    })
+        match stories.of(m.segment, m.start) {
+            Ok(story) => visit(m.date, u64::from(m.term_passages), story),
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+/// The story of an article by its first passage, the story groups read once.
+struct StoryLookup<'a> {
+    reader: &'a Reader,
+    stories: Arc<crate::index::stories::Stories>,
+}
+
+impl<'a> StoryLookup<'a> {
+    fn new(reader: &'a Reader) -> StoryLookup<'a> {
+        StoryLookup {
+            reader,
+            stories: reader.stories(),
+        }
+    }
+
+    fn of(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        start: tantivy::DocId,
+    ) -> tantivy::Result<StoryRef> {
+        let key = self
+            .reader
+            .segment_columns(segment)?
+            .keys
+            .as_ref()
+            .and_then(|k| k.first(start));
+        Ok(match key {
+            Some(k) => self.stories.of(k),
+            None => StoryRef::Own((u64::from(segment) << 32) | u64::from(start)),
+        })
+    }
 }
 
 /// As [`count_articles`], with each article's source (`None` when it has none).
@@ -286,14 +458,22 @@ pub fn count_articles_by_source(
     query: &str,
     options: QueryOptions,
     dates: &DateRange,
-    mut visit: impl FnMut(Option<&str>, Option<i64>, u64),
+    mut visit: impl FnMut(Option<&str>, Option<i64>, u64, StoryRef),
 ) -> Result<()> {
     let query = compile_articles(query, &[], reader.fields(), options)?;
     let prepared = Prepared::new(reader, &query, dates, false)?;
     // Source names by segment and column ordinal, read once each.
     let mut names: std::collections::HashMap<(u32, u64), Option<String>> = Default::default();
     let mut failure = None;
+    let stories = StoryLookup::new(reader);
     scan(reader, &prepared, true, |m| {
+        let story = match stories.of(m.segment, m.start) {
+            Ok(s) => s,
+            Err(e) => {
+                failure.get_or_insert(e);
+                return;
+            }
+        };
         let columns = match reader.segment_columns(m.segment) {
             Ok(c) => c,
             Err(e) => {
@@ -320,7 +500,7 @@ pub fn count_articles_by_source(
                 })
                 .as_deref(),
         };
-        visit(name, m.date, u64::from(m.term_passages));
+        visit(name, m.date, u64::from(m.term_passages), story);
     })?;
     match failure {
         Some(e) => Err(e.into()),
@@ -410,18 +590,21 @@ impl<'a> ArticleIds<'a> {
     }
 }
 
-/// How many passages and articles match a search (within its date range).
+/// How many passages, articles and stories match a search (within its date range).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatchCounts {
     /// Every matching passage.
     pub passages: u64,
     /// Every article with a matching passage.
     pub articles: u64,
+    /// Every story with a matching article (copies of one story count once).
+    pub stories: u64,
 }
 
 /// The outcome of a search: totals, and the ranked hits to read.
 pub struct SearchResults {
     searcher: Searcher,
+    stories: Arc<crate::index::stories::Stories>,
     fields: Fields,
     refs: Vec<HitRef>,
     /// How many passages and articles match, when counted (see [`SearchRequest::count`]).
@@ -485,6 +668,11 @@ impl SearchResults {
                 snippet: snippet.text,
                 highlights: snippet.highlights,
                 also,
+                copies: r.copies.iter().map(|c| c.to_string()).collect(),
+                story: match self.stories.get(self.stories.of(article_key(&r.article))) {
+                    Some(story) => story.id.clone(),
+                    None => r.article.to_string(),
+                },
             })
         })
     }

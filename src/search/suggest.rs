@@ -157,7 +157,7 @@ fn closest(reader: &Reader, field: Field, word: &str) -> Result<Vec<Suggestion>>
                 Term::from_field_text(field, &candidate),
                 IndexRecordOption::Basic,
             );
-            let (_, articles) = searcher.search(&term, &Totals)?;
+            let articles = searcher.search(&term, &Totals { reader })?.articles;
             out.push(Suggestion {
                 word: candidate,
                 articles,

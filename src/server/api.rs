@@ -12,6 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::state::Shared;
+use dateline::analysis::timeline::Count;
 use dateline::analysis::{stats, timeline, Bucketing, TimelineRequest};
 use dateline::error::{DateBound, DateProblem, Error};
 use dateline::output::{
@@ -272,6 +273,7 @@ fn search_request(params: &Params, all: bool) -> Result<(SearchRequest, usize), 
     request.match_mode = params.match_mode()?;
     request.within = params.within()?;
     request.fuzzy = params.flag("fuzzy")?;
+    request.collapse = params.choice("copies", true, &[("collapse", true), ("show", false)])?;
     request.count = true;
     Ok((request, if all { 0 } else { offset }))
 }
@@ -287,6 +289,7 @@ fn summary(
         until: request.dates.until.map(|d| d.to_string()),
         total_passages: counts.map(|c| c.passages),
         total_articles: counts.map(|c| c.articles),
+        total_stories: counts.map(|c| c.stories),
         shown,
     }
 }
@@ -522,6 +525,11 @@ pub async fn timeline_json(
         within: params.within()?,
         sources: params.all("source").iter().map(|s| s.to_string()).collect(),
         share: params.flag("share")?,
+        count: params.choice(
+            "count",
+            Count::Stories,
+            &[("stories", Count::Stories), ("articles", Count::Articles)],
+        )?,
         split_sources: match params.get("split") {
             None | Some("") => None,
             Some("source") => Some(params.number("top", 5)?),

@@ -231,6 +231,17 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
     let env = Env::new();
     sample(&env);
     hostile(&env);
+    // One story sent twice: collapsed into one hit with "+1 copy".
+    let wire = "Niger junta leaders met Niger envoys in Niamey on Niger border security, \
+                and Niger officials said talks with the envoys would resume next week in Niamey.";
+    env.write(
+        "wire/first.txt",
+        format!("date 2023-08-01 {wire}\n\nNiger talks went on.\n"),
+    );
+    env.write(
+        "wire/again.txt",
+        format!("date 2023-08-02 {wire}\n\nNiger talks went on.\n"),
+    );
     env.index_corpus();
     let profile = env.path().join("chromium-profile");
     let Some(driver) = Driver::start(&profile) else {
@@ -261,6 +272,26 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
     let shown = driver.run("return document.querySelectorAll('#hits li.hit').length");
     assert_eq!(shown.as_u64(), Some(json.hits.len() as u64));
     driver.screenshot(&shots.join("search.png"));
+    // The copies of a story: a disclosure under its hit that lists them.
+    let story = json
+        .hits
+        .iter()
+        .find(|h| h.copies == 1)
+        .expect("the wire story among the first hits");
+    let copy = driver.run(
+        "const d = document.querySelector('#hits details.copies');\
+         d.querySelector('summary').click();\
+         return [d.querySelector('summary').textContent, d.open, d.querySelector('li a').textContent]",
+    );
+    let copy: (String, bool, String) = serde_json::from_value(copy).expect("copies");
+    assert_eq!(
+        copy,
+        (
+            "+1 copy of this story".to_string(),
+            true,
+            story.copy_ids[0].clone()
+        )
+    );
 
     // A timeline bar narrows the dates to its bucket.
     driver.wait(
@@ -271,14 +302,14 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
     driver.click("#timeline-share");
     driver.wait(
         "the timeline as shares",
-        "return document.getElementById('timeline-caption').textContent.includes('share of all articles')",
+        "return document.getElementById('timeline-caption').textContent.includes('share of all stories')",
     );
     let titles = driver.run(
         "return Array.from(document.querySelectorAll('#timeline-chart rect.bar title')).map(t => t.textContent)",
     );
     let titles: Vec<String> = serde_json::from_value(titles).expect("titles");
     assert!(
-        titles.iter().any(|t| t.contains("% of all articles (")),
+        titles.iter().any(|t| t.contains("% of all stories (")),
         "{titles:?}"
     );
     driver.click("#timeline-share");

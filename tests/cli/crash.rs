@@ -59,10 +59,43 @@ impl Corpus {
             next_id: 0,
             model: Model::new(),
         };
-        for _ in 0..articles {
-            corpus.add();
+        for i in 0..articles {
+            // One article in ten is a copy of another (one story, grouped at each commit).
+            if i % 10 == 9 {
+                corpus.copy();
+            } else {
+                corpus.add();
+            }
         }
         corpus
+    }
+
+    /// Adds a copy of an existing article: its text with another date and a version word of its own
+    /// in each paragraph (a few words of hundreds changed: a copy of the same story).
+    pub fn copy(&mut self) -> Option<String> {
+        let source = self.pick()?;
+        let text = std::fs::read_to_string(self.path(&source)).ok()?;
+        let version = self.next_version;
+        self.next_version += 1;
+        let (old, _) = self.model.get(&source).copied()?;
+        let body = text.split_once(' ').map(|(_, rest)| rest)?;
+        let body = body.split_once(' ').map(|(_, rest)| rest)?;
+        let date = format!(
+            "date {}-{:02}-{:02} ",
+            self.rng.random_range(1980..2026),
+            self.rng.random_range(1..=12),
+            self.rng.random_range(1..=28)
+        );
+        let copied = format!(
+            "{date}{}",
+            body.replace(&format!("ver{old} "), &format!("ver{version} "))
+        );
+        let paragraphs = copied.split("\n\n").count() as u64;
+        let id = format!("{:02}/a{:05}.txt", self.next_id % 16, self.next_id);
+        self.next_id += 1;
+        std::fs::write(self.path(&id), copied).ok()?;
+        self.model.insert(id.clone(), (version, paragraphs));
+        Some(id)
     }
 
     fn path(&self, id: &str) -> PathBuf {
@@ -131,6 +164,9 @@ impl Corpus {
                 self.remove(&id);
             }
             self.add();
+            if self.rng.random_range(0..4) == 0 {
+                self.copy();
+            }
         }
     }
 
@@ -213,17 +249,20 @@ pub fn orphan_files(dir: &Path) -> Vec<String> {
             live.insert(format!("{id}.{op}.del"));
         }
     }
-    let state = meta["payload"]
+    let payload = meta["payload"]
         .as_str()
         .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .and_then(|p| p["state_file"].as_str().map(str::to_string));
+        .unwrap_or_default();
+    let state = payload["state_file"].as_str().map(str::to_string);
+    let stories = payload["stories_file"].as_str().map(str::to_string);
     let mut orphans = Vec::new();
     for entry in std::fs::read_dir(dir).expect("read index dir").flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let known = matches!(
             name.as_str(),
             "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
-        ) || Some(&name) == state.as_ref();
+        ) || Some(&name) == state.as_ref()
+            || Some(&name) == stories.as_ref();
         let segment_file = if name.ends_with(".del") {
             live.contains(&name)
         } else {
@@ -234,6 +273,27 @@ pub fn orphan_files(dir: &Path) -> Vec<String> {
         }
     }
     orphans
+}
+
+/// The story groups the last commit names are those its articles give (a killed run leaves index
+/// and groups in agreement); returns how many stories of several articles there are.
+pub fn check_stories(dir: &Path) -> Result<usize, String> {
+    let handle = DatelineIndex::open(dir).map_err(|e| format!("index does not open: {e}"))?;
+    let Some(name) = handle.meta.stories_file.clone() else {
+        return Ok(0);
+    };
+    let stored = dateline::index::stories::load(dir, &name)
+        .map_err(|e| format!("story groups {name}: {e}"))?;
+    let searcher = handle.index.reader().map_err(|e| e.to_string())?.searcher();
+    let expected = dateline::index::stories::index_stories(&searcher).map_err(|e| e.to_string())?;
+    if stored.shared() != expected.as_slice() {
+        return Err(format!(
+            "story groups {name}: {} stories, the articles give {}",
+            stored.shared().len(),
+            expected.len()
+        ));
+    }
+    Ok(expected.len())
 }
 
 pub fn index_command(env: &Env, corpus: &Path, extra: &[&str]) -> Command {
@@ -337,6 +397,9 @@ fn killed_index_runs_leave_a_whole_index_and_a_re_run_completes_it() {
         let killed = kill_after(&mut child, delay);
         let now = index_model(&env.index())
             .unwrap_or_else(|e| panic!("run {run} (rebuild {rebuild}, kill at {delay:?}): {e}"));
+        if let Err(e) = check_stories(&env.index()) {
+            panic!("run {run} (rebuild {rebuild}, kill at {delay:?}): {e}");
+        }
         let moved = last_indexed(&env.index()) != stamp;
         match (killed, moved) {
             (false, _) => finished += 1,
@@ -365,6 +428,11 @@ fn killed_index_runs_leave_a_whole_index_and_a_re_run_completes_it() {
         assert!(
             orphans.is_empty(),
             "run {run}: files left behind: {orphans:?}"
+        );
+        let stories = check_stories(&env.index()).unwrap_or_else(|e| panic!("run {run}: {e}"));
+        assert!(
+            stories > 0,
+            "run {run}: the corpus's copies are not grouped"
         );
     }
     println!(

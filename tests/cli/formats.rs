@@ -71,7 +71,10 @@ fn csv_and_tsv_round_trip_and_defuse_formulas() {
                 "text",
                 "snippet",
                 "highlights",
-                "also_passages"
+                "also_passages",
+                "copies",
+                "copy_ids",
+                "story"
             ]
         );
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
@@ -309,6 +312,8 @@ fn csv_and_json_cells_round_trip_exactly() {
             snippet: nasty.to_string(),
             highlights: vec![(1, 3)],
         }],
+        copies: vec![format!("copy/{nasty}.txt")],
+        story: format!("first/{nasty}.txt"),
     };
     let summary = SearchSummary {
         query: nasty.to_string(),
@@ -316,6 +321,7 @@ fn csv_and_json_cells_round_trip_exactly() {
         until: None,
         total_passages: Some(1),
         total_articles: Some(1),
+        total_stories: Some(1),
         shown: 1,
     };
     let print = |printer: &mut dyn SearchPrinter| {
@@ -347,6 +353,9 @@ fn csv_and_json_cells_round_trip_exactly() {
             snippet: nasty.to_string(),
             highlights: vec![(1, 3)],
         }],
+        copies: 1,
+        copy_ids: vec![format!("copy/{nasty}.txt")],
+        story: format!("first/{nasty}.txt"),
     };
     assert_eq!(doc.hits, vec![wire.clone()]);
 
@@ -374,5 +383,8 @@ fn csv_and_json_cells_round_trip_exactly() {
         assert_eq!(&rows[0][7], format!("https://example.org/{nasty}"));
         assert_eq!(&rows[0][9], format!("{nasty}; B"));
         assert_eq!(&rows[0][13], "7", "also_passages");
+        assert_eq!(&rows[0][14], "1", "copies");
+        assert_eq!(&rows[0][15], format!("copy/{nasty}.txt"), "copy_ids");
+        assert_eq!(&rows[0][16], format!("first/{nasty}.txt"), "story");
     }
 }

@@ -13,6 +13,7 @@ mod reuters;
 mod search;
 mod serve;
 mod show_info;
+mod stories;
 mod timeline;
 mod util;
 mod verify;

@@ -124,12 +124,14 @@ fn names_are_exact_as(env: &Env, id_of: impl Fn(&str) -> String) {
             "search", &quoted, "--since", since, "--until", until, "--all", "--format", "jsonl",
         ]);
         assert!(code(&out) <= 1, "{name}: {}", stderr(&out));
+        // Each hit and the copies of its story collapsed under it: nothing may be lost.
         let found: BTreeSet<String> = stdout(&out)
             .lines()
-            .map(|l| {
+            .flat_map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).expect("jsonl");
-                id_of(v["article"].as_str().expect("article"))
+                crate::util::hit_and_copies(&v)
             })
+            .map(|id| id_of(&id))
             .collect();
         let missing: Vec<_> = expected.difference(&found).collect();
         let extra: Vec<_> = found.difference(&expected).collect();
@@ -189,8 +191,13 @@ fn misspelled_names_find_the_articles_of_the_name_with_exact_matches_first() {
         assert_ne!(wrong.to_lowercase(), name.to_lowercase());
         let exact = env.search_json(&[&format!("\"{name}\""), "--all"]);
         let fuzzy = env.search_json(&[&format!("{wrong}~"), "--all", "--per-article", "0"]);
-        let found: BTreeSet<&str> = fuzzy.hits.iter().map(|h| h.article.as_str()).collect();
-        let wanted: BTreeSet<&str> = exact.hits.iter().map(|h| h.article.as_str()).collect();
+        let with_copies = |hits: &[crate::util::Hit]| -> BTreeSet<String> {
+            hits.iter()
+                .flat_map(|h| std::iter::once(h.article.clone()).chain(h.copy_ids.clone()))
+                .collect()
+        };
+        let found = with_copies(&fuzzy.hits);
+        let wanted = with_copies(&exact.hits);
         let recall = wanted.intersection(&found).count() as f64 / wanted.len().max(1) as f64;
         assert!(
             recall >= 0.95,
@@ -339,12 +346,13 @@ fn name_pairs() -> Vec<(String, String, String, String, BTreeSet<String>)> {
         .collect()
 }
 
+/// The articles of the hits and the copies collapsed under them.
 fn found_articles(out: &std::process::Output) -> BTreeSet<String> {
     stdout(out)
         .lines()
-        .map(|l| {
+        .flat_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("jsonl");
-            v["article"].as_str().expect("article").to_string()
+            crate::util::hit_and_copies(&v)
         })
         .collect()
 }

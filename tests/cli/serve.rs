@@ -480,7 +480,7 @@ fn a_client_leaving_mid_export_does_not_hold_up_the_server() {
         drop(stream);
     }
     // The server still answers, and a whole export still arrives.
-    let full = server.get("/api/search.jsonl?q=zinc");
+    let full = server.get("/api/search.jsonl?q=zinc&copies=show");
     assert_eq!(full.status, 200);
     assert_eq!(full.body.lines().count(), 300, "one hit per article");
 }

@@ -27,6 +27,7 @@ struct WireBucket {
     label: String,
     articles: u64,
     passages: u64,
+    stories: u64,
     partial: bool,
     #[serde(default)]
     all_articles: Option<u64>,
@@ -308,7 +309,7 @@ fn default_bucketing_csv_text_and_exit_status() {
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     assert_eq!(
         reader.headers().expect("header").iter().collect::<Vec<_>>(),
-        vec!["bucket", "series", "articles", "passages"]
+        vec!["bucket", "series", "articles", "passages", "stories"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let both = timeline_json(&env, &["zinc", "gold"]);
@@ -322,6 +323,7 @@ fn default_bucketing_csv_text_and_exit_status() {
         );
         assert_eq!(row[2].parse::<u64>().ok(), Some(bucket.articles));
         assert_eq!(row[3].parse::<u64>().ok(), Some(bucket.passages));
+        assert_eq!(row[4].parse::<u64>().ok(), Some(bucket.stories));
     }
     let (by_year, _) = expected(&written, "gold", "month", None, None);
     let total: u64 = by_year.values().map(|v| v.0).sum();
@@ -337,7 +339,7 @@ fn default_bucketing_csv_text_and_exit_status() {
     let out = env.run(&["timeline", "zinc", "gold", "--width", "60"]);
     let text = stdout(&out);
     assert!(
-        text.contains("Articles per week (chosen from the span)"),
+        text.contains("Stories per week (chosen from the span)"),
         "{text}"
     );
     assert!(text.contains("# zinc   = gold"), "{text}");
@@ -357,7 +359,7 @@ fn default_bucketing_csv_text_and_exit_status() {
         "chart rows wider than 60 columns:\n{text}"
     );
     assert!(
-        text.contains("undated articles (not in any bucket): zinc"),
+        text.contains("undated stories (not in any bucket): zinc"),
         "{text}"
     );
     // Nothing found: exit 1; a bad plot name: exit 2.
@@ -400,12 +402,12 @@ fn plots_are_svg_with_every_series_or_png() {
         texts.contains("zinc") && texts.contains("\"copper\""),
         "{texts:?}"
     );
-    assert!(texts.contains("articles"), "no y axis title: {texts:?}");
+    assert!(texts.contains("stories"), "no y axis title: {texts:?}");
     // The queries as typed, quotes only where typed.
     assert!(
         texts
             .iter()
-            .any(|t| t.starts_with("Articles per week, ") && t.ends_with(": zinc vs \"copper\"")),
+            .any(|t| t.starts_with("Stories per week, ") && t.ends_with(": zinc vs \"copper\"")),
         "no title: {texts:?}"
     );
     assert!(!text.contains('“'), "typographic quotes added");
@@ -423,7 +425,7 @@ fn plots_are_svg_with_every_series_or_png() {
     let (_, texts) = svg_texts(&svg);
     let title = texts
         .iter()
-        .find(|t| t.starts_with("Articles per "))
+        .find(|t| t.starts_with("Stories per "))
         .cloned()
         .unwrap_or_default();
     assert!(!title.contains("vs"), "{title}");
@@ -457,7 +459,9 @@ fn shares_are_matching_articles_over_all_articles_of_the_bucket() {
     // A range reaching a month before the corpus: that bucket has no article at all.
     let t = timeline_json(
         &env,
-        &["zinc", "--share", "--by", "month", "--since", "2019-10"],
+        &[
+            "zinc", "--share", "--by", "month", "--since", "2019-10", "--count", "articles",
+        ],
     );
     let buckets = &t.series[0].buckets;
     assert_eq!(buckets[0].label, "2019-10");
@@ -486,6 +490,7 @@ fn shares_are_matching_articles_over_all_articles_of_the_bucket() {
     // CSV: the same, with an empty cell for the empty bucket.
     let out = env.run(&[
         "timeline", "zinc", "--share", "--by", "month", "--since", "2019-10", "--format", "csv",
+        "--count", "articles",
     ]);
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
     let headers = reader.headers().expect("header").clone();
@@ -496,14 +501,16 @@ fn shares_are_matching_articles_over_all_articles_of_the_bucket() {
             "series",
             "articles",
             "passages",
+            "stories",
             "all_articles",
+            "all_stories",
             "share"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    assert_eq!(&rows[0][5], "");
+    assert_eq!(&rows[0][7], "");
     for (row, b) in rows.iter().zip(buckets) {
-        let cell = &row[5];
+        let cell = &row[7];
         match b.share.flatten() {
             Some(x) => assert!((cell.parse::<f64>().expect("number") - x).abs() < 1e-9),
             None => assert_eq!(cell, ""),
@@ -512,6 +519,7 @@ fn shares_are_matching_articles_over_all_articles_of_the_bucket() {
     // Text: percentages, a dash for the empty bucket.
     let text = stdout(&env.run(&[
         "timeline", "zinc", "--share", "--by", "month", "--since", "2019-10", "--color", "never",
+        "--count", "articles",
     ]));
     assert!(
         text.starts_with("Share of all articles per month"),

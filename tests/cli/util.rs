@@ -27,6 +27,9 @@ pub struct Hit {
     pub snippet: String,
     pub highlights: Vec<(usize, usize)>,
     pub also: Vec<Also>,
+    pub copies: usize,
+    pub copy_ids: Vec<String>,
+    pub story: String,
 }
 
 /// A passage of a hit's `also`.
@@ -47,6 +50,7 @@ pub struct Results {
     pub until: Option<String>,
     pub total_passages: u64,
     pub total_articles: u64,
+    pub total_stories: u64,
     pub hits: Vec<Hit>,
 }
 
@@ -154,6 +158,20 @@ pub fn stderr(out: &Output) -> String {
 }
 
 /// Article ids of hits, sorted.
+/// The article of a hit (as JSON) and the copies of its story collapsed under it.
+pub fn hit_and_copies(hit: &serde_json::Value) -> Vec<String> {
+    let mut out = vec![hit["article"].as_str().expect("article").to_string()];
+    for c in hit["copy_ids"].as_array().expect("copy_ids") {
+        out.push(c.as_str().expect("copy id").to_string());
+    }
+    assert_eq!(
+        hit["copies"].as_u64(),
+        Some(out.len() as u64 - 1),
+        "copies counts copy_ids"
+    );
+    out
+}
+
 pub fn articles(hits: &[Hit]) -> Vec<String> {
     let mut ids: Vec<String> = hits.iter().map(|h| h.article.clone()).collect();
     ids.sort();

@@ -11,7 +11,7 @@ use super::errors::write_error;
 use super::{IndexEvent, NextState, MIN_MEMORY_PER_THREAD};
 use crate::error::{Error, Result};
 use crate::index::handle::{DatelineIndex, IndexMeta};
-use crate::index::state;
+use crate::index::{state, stories};
 
 /// Commits the run: the file state first (when it changed), then the index with `meta` as payload.
 pub(super) fn commit(
@@ -34,6 +34,7 @@ pub(super) fn commit(
     prepared.set_payload(&payload);
     prepared.commit().map_err(|e| write_error(e, dir))?;
     state::remove_others(dir, &state_name);
+    stories::remove_others(dir, meta.stories_file.as_deref());
     Ok(())
 }
 

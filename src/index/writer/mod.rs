@@ -11,6 +11,7 @@
 
 mod commit;
 mod errors;
+pub(crate) mod grouping;
 mod plan;
 mod run;
 
@@ -244,7 +245,11 @@ pub fn index_corpus(
         files: previous.clone(),
         changed: false,
     };
+    // Files whose committed articles the run deletes (removed here, indexed again in the run):
+    // their committed articles are not grouped again.
+    let mut touched: std::collections::HashSet<String> = Default::default();
     if !request.keep_missing {
+        touched.extend(planned.missing.iter().cloned());
         for id in planned.missing {
             // Every article the file gave (one for a text file, one per record of a JSON Lines file).
             writer.delete_term(Term::from_field_text(handle.fields.file, &id));
@@ -270,11 +275,14 @@ pub fn index_corpus(
         threads,
         request,
     };
+    let mut written = run::RunArticles::new();
     let failure = run::run(
         &target,
         planned.files,
         &mut next,
         &mut report,
+        &mut written,
+        &mut touched,
         &mut on_event,
     );
     if let Some(e) = failure {
@@ -285,6 +293,8 @@ pub fn index_corpus(
         return Err(Error::Interrupted);
     }
     on_event(IndexEvent::Committing);
+    let stories = grouping::write_stories(dir, target.committed.as_ref(), &touched, written)?;
+    meta.stories_file = Some(stories);
     commit::commit(&mut writer, dir, meta, &next)?;
     report.total_articles = next.files.values().map(|s| s.articles).sum();
     commit::tidy(writer, &handle, &mut on_event);

@@ -2,7 +2,7 @@
 //! article's passages to tantivy's writer as one group (a delete of its id, then its passages), and
 //! gather the outcomes on the calling thread, which updates the report and the next file state.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -15,14 +15,16 @@ use tantivy::{IndexWriter, Searcher, TantivyError, Term};
 
 use super::{IndexEvent, IndexReport, IndexRequest, NextState, RunKind};
 use crate::index::documents::article_documents;
-use crate::index::schema::{names, Fields};
+use crate::index::schema::{article_key, names, Fields};
 use crate::index::state::{CorpusState, FileState};
+use crate::index::stories::{self, Signature};
 use crate::ingest::read::read_file;
 use crate::ingest::walk::CorpusFile;
 use crate::ingest::{
     format_of, parse_article, parse_html, read_jsonl, read_jsonl_ids, read_warc, Article,
     InputFormat, RecordEvent, SkipReason, WarcStats,
 };
+use crate::text::dates::day_to_secs;
 
 /// What became of one file, sent from a parser thread to the calling thread.
 enum FileOutcome {
@@ -106,6 +108,8 @@ struct Shared<'a> {
     /// Ids of the records of container files and pages met in this run (by a 64-bit hash of the id,
     /// so that a dump of millions of records costs tens of MB here): where each was.
     ids: Mutex<HashMap<u64, Seen>>,
+    /// Every article written, for story grouping at the commit.
+    articles: Mutex<RunArticles>,
 }
 
 /// Reads, parses and writes `files` on the target's threads. Returns the first writer failure, if
@@ -115,6 +119,8 @@ pub(super) fn run(
     files: Vec<CorpusFile>,
     state: &mut NextState,
     report: &mut IndexReport,
+    articles: &mut RunArticles,
+    touched: &mut HashSet<String>,
     on_event: &mut impl FnMut(IndexEvent<'_>),
 ) -> Option<TantivyError> {
     let threads = target.threads;
@@ -122,6 +128,7 @@ pub(super) fn run(
         target,
         run_lock: Mutex::new(()),
         ids: Mutex::new(HashMap::new()),
+        articles: Mutex::new(std::mem::take(articles)),
     };
     let mut replaced: HashMap<String, u64> = HashMap::new();
     let (job_tx, job_rx) = crossbeam_channel::bounded::<CorpusFile>(threads * 64);
@@ -151,6 +158,10 @@ pub(super) fn run(
             }
         });
         for outcome in out_rx {
+            if let FileOutcome::Indexed { id, .. } = &outcome {
+                // Its committed articles were deleted (the first group deletes the file's).
+                touched.insert(id.clone());
+            }
             if let Some(e) = record(outcome, state, report, &mut replaced, on_event) {
                 failure.get_or_insert(e);
             }
@@ -159,6 +170,10 @@ pub(super) fn run(
             std::panic::resume_unwind(panic);
         }
     });
+    *articles = shared
+        .articles
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
     // An article replaced by a later record with its id is no longer its file's.
     for (file, n) in replaced {
         if let Some(s) = state.files.get_mut(&file) {
@@ -261,11 +276,21 @@ impl Seen {
     }
 }
 
-/// The hash an id is tracked by (see [`Shared::ids`]).
+/// The hash an id is tracked by (see [`Shared::ids`]): the article's key.
 fn id_hash(id: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0x6461_7465_6c69_6e65).hash_one(id)
+    article_key(id)
 }
+
+/// An article written by this run, as story grouping needs it (by key: an id written twice in a
+/// run is the later article).
+pub(super) struct RunArticle {
+    pub date: Option<i64>,
+    pub signature: Option<Signature>,
+    pub id: Box<str>,
+}
+
+/// The articles a run wrote, by key.
+pub(super) type RunArticles = HashMap<u64, RunArticle>;
 
 /// Warnings kept for one file; past this many, they are counted.
 const MAX_WARNINGS_PER_FILE: usize = 100;
@@ -458,13 +483,24 @@ fn hash_file(path: &std::path::Path) -> Result<(u64, blake3::Hash), SkipReason> 
     Ok((size, hasher.finalize()))
 }
 
+/// An article waiting to be sent.
+struct Pending {
+    id: String,
+    record: Option<u64>,
+    docs: Vec<TantivyDocument>,
+    key: u64,
+    date: Option<i64>,
+    signature: Option<Signature>,
+}
+
 /// The articles of one file on their way to the writer, a group at a time.
 struct Group<'s, 'a> {
     shared: &'s Shared<'a>,
     file_id: Arc<str>,
     rel_path: Arc<str>,
-    /// Articles waiting: id, the record number when the id is tracked, documents.
-    pending: Vec<(String, Option<u64>, Vec<TantivyDocument>)>,
+    /// Articles waiting: id, the record number when the id is tracked, documents, what grouping
+    /// needs (key, date, signature).
+    pending: Vec<Pending>,
     pending_passages: usize,
     /// Groups sent so far (the first one deletes the file's old articles).
     sent: usize,
@@ -512,12 +548,28 @@ impl<'s, 'a> Group<'s, 'a> {
     /// Adds an article; `record` (its number in the file, 0 for a page) when its id may be shared
     /// with another record: the one sent last is kept.
     fn add(&mut self, article: Article, record: Option<u64>) {
-        let docs = article_documents(&article, &self.file_id, &self.shared.target.fields);
+        let fields = &self.shared.target.fields;
+        let mut docs = article_documents(&article, &self.file_id, fields);
+        let key = article_key(&article.id);
+        let signature = stories::signature(&article);
+        if let Some(first) = docs.first_mut() {
+            first.add_u64(fields.key, key);
+            if let Some(sig) = &signature {
+                first.add_bytes(fields.minhash, sig.as_slice());
+            }
+        }
         self.articles += 1;
         self.passages += docs.len() as u64;
         self.undated += u64::from(article.date.is_none());
         self.pending_passages += docs.len();
-        self.pending.push((article.id, record, docs));
+        self.pending.push(Pending {
+            date: article.date.map(day_to_secs),
+            id: article.id,
+            record,
+            docs,
+            key,
+            signature,
+        });
         if self.pending_passages >= GROUP_PASSAGES {
             self.flush();
         }
@@ -542,8 +594,9 @@ impl<'s, 'a> Group<'s, 'a> {
         // An id from another file of the last commit (read-only: looked up before the lock).
         let elsewhere: Vec<Option<String>> = pending
             .iter()
-            .map(|(id, record, _)| {
-                record.and_then(|_| target.committed_elsewhere(id, &self.file_id))
+            .map(|p| {
+                p.record
+                    .and_then(|_| target.committed_elsewhere(&p.id, &self.file_id))
             })
             .collect();
         // Groups go one at a time: tantivy stamps a group's operations, then queues its deletes, and
@@ -553,7 +606,16 @@ impl<'s, 'a> Group<'s, 'a> {
         // the kill test). One at a time also makes "sent last" well defined: an id met before in
         // this run has its earlier article deleted here, ahead of the new one.
         let _one_at_a_time = shared.run_lock.lock().unwrap_or_else(|e| e.into_inner());
-        for ((id, record, docs), elsewhere) in pending.into_iter().zip(elsewhere) {
+        let mut written = shared.articles.lock().unwrap_or_else(|e| e.into_inner());
+        for (p, elsewhere) in pending.into_iter().zip(elsewhere) {
+            let Pending {
+                id,
+                record,
+                docs,
+                key,
+                date,
+                signature,
+            } = p;
             if let Some(record) = record {
                 let seen = Seen {
                     file: self.file_id.clone(),
@@ -565,7 +627,7 @@ impl<'s, 'a> Group<'s, 'a> {
                     .ids
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(id_hash(&id), seen)
+                    .insert(key, seen)
                     .map(|e| (e.file.to_string(), e.place()))
                     .or_else(|| {
                         elsewhere.map(|file| {
@@ -585,7 +647,16 @@ impl<'s, 'a> Group<'s, 'a> {
                 }
             }
             ops.extend(docs.into_iter().map(UserOperation::Add));
+            written.insert(
+                key,
+                RunArticle {
+                    date,
+                    signature,
+                    id: id.into_boxed_str(),
+                },
+            );
         }
+        drop(written);
         if ops.is_empty() {
             return;
         }

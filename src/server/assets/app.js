@@ -161,6 +161,20 @@ function renderHit(state, hit) {
     p.appendChild(marked(also.snippet, also.highlights));
     li.appendChild(p);
   }
+  // Copies of the story (re-sent, corrected, printed twice) collapsed under this hit: a disclosure
+  // that lists them, each opening in the page.
+  if (hit.copies > 0) {
+    const details = el("details", "copies");
+    details.appendChild(el("summary", null, "+" + hit.copies + (hit.copies === 1 ? " copy" : " copies") + " of this story"));
+    const list = el("ul");
+    for (const id of hit.copy_ids || []) {
+      const item = el("li");
+      item.appendChild(articleAnchor(state, id, 1, "copy", id));
+      list.appendChild(item);
+    }
+    details.appendChild(list);
+    li.appendChild(details);
+  }
   return li;
 }
 
@@ -169,7 +183,10 @@ function summaryLine(body, count) {
   const passages = body.total_passages || 0;
   if (articles === 0) return "Nothing found.";
   const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
-  return plural(articles, "matching article") + " (" + plural(passages, "passage") +
+  const stories = body.total_stories;
+  const grouped = stories !== undefined && stories !== null && stories !== articles
+    ? (stories === 1 ? "1 story, " : stories + " stories, ") : "";
+  return plural(articles, "matching article") + " (" + grouped + plural(passages, "passage") +
     " with query words); " + count + " shown.";
 }
 
@@ -212,24 +229,26 @@ async function loadTimeline(state, mine) {
     figure.hidden = true;
     return;
   }
-  const value = (b) => (share ? (b.share === null ? 0 : b.share) : b.articles);
+  // Stories by default (copies of a wire story once per bucket), as the API counts them.
+  const value = (b) => (share ? (b.share === null ? 0 : b.share) : b.stories);
   const percent = (x) => (100 * x).toFixed(1) + "%";
   const most = share ? Math.max(0.001, ...buckets.map(value)) : Math.max(1, ...buckets.map(value));
   const width = 1000, height = 120, bottom = 16;
   const step = width / buckets.length;
   const chart = svg("svg", { viewBox: "0 0 " + width + " " + height, preserveAspectRatio: "none",
-    role: "img", "aria-label": "Matching articles per " + body.by });
+    role: "img", "aria-label": "Matching stories per " + body.by });
   buckets.forEach((b, i) => {
     const h = Math.round(((height - bottom - 4) * value(b)) / most);
     const bar = svg("rect", {
       class: "bar" + (b.partial ? " partial" : ""), x: i * step + step * 0.1, width: Math.max(1, step * 0.8),
-      y: height - bottom - h, height: Math.max(h, b.articles > 0 ? 1 : 0), tabindex: 0,
+      y: height - bottom - h, height: Math.max(h, b.stories > 0 ? 1 : 0), tabindex: 0,
       "data-start": b.start, "data-end": b.end,
     });
     const title = svg("title");
-    const counted = b.articles + " article" + (b.articles === 1 ? "" : "s");
+    const counted = (b.stories === 1 ? "1 story" : b.stories + " stories") +
+      (b.articles !== b.stories ? " in " + b.articles + " articles" : "");
     title.textContent = b.label + ": " + (share
-      ? (b.share === null ? "no articles at all" : percent(b.share) + " of all articles (" + counted + " of " + b.all_articles + ")")
+      ? (b.share === null ? "no articles at all" : percent(b.share) + " of all stories (" + counted + "; " + b.all_stories + " stories in all)")
       : counted) + " (click to narrow the dates to it)";
     bar.appendChild(title);
     const narrow = () => go(Object.assign({}, state, { since: b.start, until: b.end }));
@@ -245,8 +264,8 @@ async function loadTimeline(state, mine) {
   chart.appendChild(last);
   $("timeline-chart").replaceChildren(chart);
   $("timeline-caption").textContent = (share
-    ? "Matching articles as a share of all articles per " + body.by + " (most: " + percent(most) + ")"
-    : "Matching articles per " + body.by + " (most: " + most + ")") + "; click a bar to narrow the dates to it.";
+    ? "Matching stories as a share of all stories per " + body.by + " (most: " + percent(most) + ")"
+    : "Matching stories per " + body.by + " (copies of a story once; most: " + most + ")") + "; click a bar to narrow the dates to it.";
   figure.hidden = false;
 }
 

@@ -1,0 +1,172 @@
+//! Story groups at the commit: every article the commit will hold (those of the last commit that the
+//! run left in place, and the run's own) is grouped again by its signature (see
+//! [`crate::index::stories`]), and the groups are written before the commit that names them.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use tantivy::{DocId, Searcher, SegmentOrdinal};
+
+use super::run::RunArticles;
+use crate::error::Result;
+use crate::index::schema::names;
+use crate::index::stories::{self, Member, Signature, Story, SIGNATURE};
+
+/// Where a member was found: written by this run (its id), or in the last commit.
+enum Origin {
+    Run(Box<str>),
+    Committed(SegmentOrdinal, DocId),
+}
+
+/// Groups the commit's articles and writes the groups; returns the file's name.
+///
+/// `committed` is the last commit (in an incremental run), `touched` the files whose articles the
+/// run deleted (changed, removed or indexed again), `written` the run's articles by key.
+pub(super) fn write_stories(
+    dir: &Path,
+    committed: Option<&Searcher>,
+    touched: &HashSet<String>,
+    written: RunArticles,
+) -> Result<String> {
+    let mut members: Vec<Member<Origin>> = Vec::with_capacity(written.len());
+    if let Some(searcher) = committed {
+        committed_members(searcher, touched, &written, &mut members)?;
+    }
+    for (key, a) in written {
+        if let Some(signature) = a.signature {
+            members.push(Member {
+                key,
+                date: a.date,
+                signature,
+                origin: Origin::Run(a.id),
+            });
+        }
+    }
+    let out = name_groups(&members, committed)?;
+    stories::save(dir, &out)
+}
+
+/// The stories of every article of an index, as a commit computes them (for checking a commit's
+/// story groups).
+pub(crate) fn stories_of(searcher: &Searcher) -> Result<Vec<Story>> {
+    let mut members = Vec::new();
+    committed_members(searcher, &HashSet::new(), &RunArticles::new(), &mut members)?;
+    name_groups(&members, Some(searcher))
+}
+
+/// Groups the members and names each group by its earliest member (by date, then id); sorted by
+/// story id.
+fn name_groups(members: &[Member<Origin>], committed: Option<&Searcher>) -> Result<Vec<Story>> {
+    let groups = stories::group(members);
+    let mut out = Vec::with_capacity(groups.len());
+    let mut buf = String::new();
+    for group in groups {
+        let mut named = Vec::with_capacity(group.len());
+        for i in group {
+            let m = &members[i];
+            let id = match (&m.origin, committed) {
+                (Origin::Run(id), _) => id.to_string(),
+                (Origin::Committed(seg, doc), Some(searcher)) => {
+                    committed_id(searcher, *seg, *doc, &mut buf)?
+                }
+                (Origin::Committed(..), None) => continue,
+            };
+            named.push((m.date.unwrap_or(i64::MAX), id, m.key));
+        }
+        named.sort();
+        let Some((_, id, _)) = named.first() else {
+            continue;
+        };
+        out.push(Story {
+            id: id.clone(),
+            members: named.iter().map(|n| n.2).collect(),
+        });
+    }
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The articles of the last commit that stay: alive, in a file the run left alone, with an id the
+/// run did not write again.
+fn committed_members(
+    searcher: &Searcher,
+    touched: &HashSet<String>,
+    written: &RunArticles,
+    members: &mut Vec<Member<Origin>>,
+) -> Result<()> {
+    let mut sig_buf = Vec::with_capacity(SIGNATURE);
+    let mut name = String::new();
+    for (seg, reader) in searcher.segment_readers().iter().enumerate() {
+        let ff = reader.fast_fields();
+        let Some(keys) = ff.column_opt::<u64>(names::KEY)? else {
+            continue;
+        };
+        let Some(sigs) = ff.bytes(names::MINHASH)? else {
+            continue;
+        };
+        let files = ff.str(names::FILE)?;
+        let dates = ff.date(names::DATE)?;
+        let alive = reader.alive_bitset();
+        // Whether each file (by its ordinal in the column) was touched, looked up once.
+        let mut file_touched: HashMap<u64, bool> = HashMap::new();
+        for doc in 0..reader.max_doc() {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                continue;
+            }
+            let Some(key) = keys.first(doc) else {
+                continue;
+            };
+            if written.contains_key(&key) {
+                continue;
+            }
+            if let Some(files) = &files {
+                if let Some(ord) = files.term_ords(doc).next() {
+                    let gone = *file_touched.entry(ord).or_insert_with(|| {
+                        name.clear();
+                        files.ord_to_str(ord, &mut name).unwrap_or(false) && touched.contains(&name)
+                    });
+                    if gone {
+                        continue;
+                    }
+                }
+            }
+            let Some(ord) = sigs.term_ords(doc).next() else {
+                continue;
+            };
+            sig_buf.clear();
+            if !sigs
+                .ord_to_bytes(ord, &mut sig_buf)
+                .map_err(tantivy::TantivyError::from)?
+            {
+                continue;
+            }
+            let Ok(signature) = Signature::try_from(sig_buf.as_slice()) else {
+                continue;
+            };
+            members.push(Member {
+                key,
+                date: dates.first(doc).map(|d| d.into_timestamp_secs()),
+                signature,
+                origin: Origin::Committed(seg as SegmentOrdinal, doc),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn committed_id(
+    searcher: &Searcher,
+    seg: SegmentOrdinal,
+    doc: DocId,
+    buf: &mut String,
+) -> Result<String> {
+    buf.clear();
+    let reader = searcher.segment_reader(seg);
+    if let Some(col) = reader.fast_fields().str(names::ARTICLE)? {
+        if let Some(ord) = col.term_ords(doc).next() {
+            col.ord_to_str(ord, buf)
+                .map_err(tantivy::TantivyError::from)?;
+        }
+    }
+    Ok(buf.clone())
+}
