@@ -34,6 +34,11 @@ pub enum Command {
     Search(SearchArgs),
     /// Count matching articles per day, week, month or year, as a chart or a table.
     Timeline(TimelineArgs),
+    /// The names and words most over-represented in the articles matching a query.
+    Related(RelatedArgs),
+    /// Run a list of queries (one per line, or a CSV's `query` column): counts, dates and the top
+    /// article of each, as CSV, JSON or JSON Lines.
+    Batch(BatchArgs),
     /// Print a whole article, rebuilt from the index.
     Show(ShowArgs),
     /// Describe an index: counts, dates, size, roots.
@@ -238,6 +243,91 @@ pub struct TimelineArgs {
     /// Colour the text chart.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+FILE holds one query per line (blank lines and lines starting with # are left out), or, when it ends
+in .csv, a header row and a `query` column (any other columns are ignored). Use - for standard input.
+
+Each query gives one row: query, articles, passages, stories, first_date, last_date, top_article and
+error (a query that cannot run says why there; the others still run). The counts are those `search`
+gives for the query. With --hits N, CSV gives one row per hit (the query's columns first), JSON and
+JSON Lines a `hits` list per query.
+
+Examples:
+  dateline batch names.txt --since 2023 -o found.csv
+  dateline batch people.csv --hits 3 --format jsonl")]
+pub struct BatchArgs {
+    /// The list of queries (- for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub dates: DateArgs,
+    /// Also give each query's top N hits.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub hits: usize,
+    /// Only articles from this source (a name as `info` lists it, any case); repeatable.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Whether every word of a query must match, or any.
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
+    pub match_mode: MatchArg,
+    /// Output format [default: from the --output file's extension (.csv, .json, .jsonl), else csv].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<BatchFormat>,
+    /// Write the output to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Queries run side by side [default: the number of cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Compares the articles matching QUERY (copies of a story once; past 1,000 stories, a fixed sample)
+with every article of the archive, or of --since/--until: names (runs of capitalised words, kept
+whole: Mohamed Bazoum, Federal Reserve, ECOWAS) and words are scored by JLH, Elasticsearch's
+significant-terms score, which asks for both many matches and a large lift over the archive. The
+query's own words are left out.
+
+Examples:
+  dateline related Niger
+  dateline related '\"Mohamed Bazoum\"' --since 2023 --by month
+  dateline related oil -n 20 --format csv")]
+pub struct RelatedArgs {
+    /// The query (same language as `search`; several words are joined with spaces).
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub dates: DateArgs,
+    /// Names and words to list (each).
+    #[arg(short = 'n', long = "limit", value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Also the top names of each day, week, month or year: what was new when.
+    #[arg(long, value_enum)]
+    pub by: Option<ByArg>,
+    /// Only articles from this source (a name as `info` lists it, any case); repeatable.
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+    /// Whether every word must match, or any.
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::All)]
+    pub match_mode: MatchArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = TimelineFormat::Text)]
+    pub format: TimelineFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    Csv,
+    Json,
+    Jsonl,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

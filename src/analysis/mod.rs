@@ -1,6 +1,8 @@
 //! Looking at an index as a whole rather than hit by hit: timelines of queries over the calendar, and
 //! statistics of the index itself.
 
+pub mod batch;
+pub mod related;
 pub mod stats;
 pub mod timeline;
 

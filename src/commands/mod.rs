@@ -1,8 +1,10 @@
 //! Binary-only glue: one small module per subcommand, turning typed arguments into library requests and
 //! library results into printed output.
 
+mod batch;
 mod index;
 mod info;
+mod related;
 mod search;
 mod serve;
 mod show;
@@ -32,6 +34,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(args),
         Command::Show(args) => show::run(args),
         Command::Timeline(args) => timeline::run(args),
+        Command::Batch(args) => batch::run(args),
+        Command::Related(args) => related::run(args),
         Command::Info(args) => info::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Serve(args) => serve::run(args),
@@ -157,7 +161,12 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// One line for the user: the error, and a hint on what to do about it.
 pub fn describe(err: &anyhow::Error) -> String {
     let Some(lib) = err.downcast_ref::<Error>() else {
-        return format!("{err:#} (hint: check that the path exists and is writable)");
+        let text = format!("{err:#}");
+        // A message that brings its own hint needs no other.
+        if text.contains("(hint: ") {
+            return text;
+        }
+        return format!("{text} (hint: check that the path exists and is writable)");
     };
     let message = match lib {
         // The library names the bound; the command line names its flag.

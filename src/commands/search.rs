@@ -53,6 +53,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             SearchFormat::Text | SearchFormat::Json | SearchFormat::Markdown
         ) || (!args.all && args.limit == 0),
         collapse: args.copies == CopiesArg::Collapse,
+        date_span: false,
     };
     let results = search(&reader, &request)?;
     let summary = SearchSummary {

@@ -1,10 +1,12 @@
 //! Printers: one per output format, each generic over `io::Write`. The library never writes to stdout
 //! itself; the binary picks a printer and hands it the destination.
 
+pub mod batch;
 mod csv;
 mod human;
 mod json;
 mod markdown;
+pub mod related;
 mod sanitize;
 mod timeline;
 pub mod wire;

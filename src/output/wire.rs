@@ -7,6 +7,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::analysis::batch::BatchRow;
+use crate::analysis::related::{Related, RelatedTerm};
 use crate::analysis::{IndexStats, Timeline};
 use crate::index::verify::VerifyReport;
 use crate::index::StoredArticle;
@@ -334,3 +336,138 @@ pub const TIMELINE_COLUMNS: [&str; 5] = ["bucket", "series", "articles", "passag
 /// bucket, every story, and the share (of stories or articles, as counted; empty for a bucket
 /// without any article).
 pub const TIMELINE_SHARE_COLUMNS: [&str; 3] = ["all_articles", "all_stories", "share"];
+
+/// One query of `batch` in `json` and `jsonl`.
+#[derive(Serialize)]
+pub struct BatchRowWire<'a> {
+    pub query: &'a str,
+    /// `null` when the query could not run (see `error`).
+    pub articles: Option<u64>,
+    pub passages: Option<u64>,
+    pub stories: Option<u64>,
+    pub first_date: Option<&'a str>,
+    pub last_date: Option<&'a str>,
+    pub top_article: Option<&'a str>,
+    pub error: Option<&'a str>,
+    /// The top hits, with `--hits N` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hits: Option<Vec<HitWire<'a>>>,
+}
+
+impl<'a> BatchRowWire<'a> {
+    pub fn new(row: &'a BatchRow, with_hits: bool) -> BatchRowWire<'a> {
+        BatchRowWire {
+            query: &row.query,
+            articles: row.counts.map(|c| c.articles),
+            passages: row.counts.map(|c| c.passages),
+            stories: row.counts.map(|c| c.stories),
+            first_date: row.first_date.as_deref(),
+            last_date: row.last_date.as_deref(),
+            top_article: row.top_article.as_deref(),
+            error: row.error.as_deref(),
+            hits: with_hits.then(|| row.hits.iter().map(HitWire::from).collect()),
+        }
+    }
+}
+
+/// The columns of `batch --format csv`: one row per query.
+pub const BATCH_COLUMNS: [&str; 8] = [
+    "query",
+    "articles",
+    "passages",
+    "stories",
+    "first_date",
+    "last_date",
+    "top_article",
+    "error",
+];
+
+/// The columns `batch --hits N --format csv` adds after [`BATCH_COLUMNS`]: one row per hit.
+pub const BATCH_HIT_COLUMNS: [&str; 11] = [
+    "rank", "score", "article", "date", "passage", "headline", "source", "url", "snippet",
+    "copies", "story",
+];
+
+/// `related --format json`.
+#[derive(Serialize)]
+pub struct RelatedWire<'a> {
+    pub query: &'a str,
+    /// Stories matching the query, and how many of them were read (all, or a sample).
+    pub stories: u64,
+    pub sampled: u64,
+    /// Articles of the archive (or date range) compared with.
+    pub background: u64,
+    pub names: Vec<RelatedTermWire<'a>>,
+    pub words: Vec<RelatedTermWire<'a>>,
+    /// With `--by`: the top names of each bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<RelatedBucketWire<'a>>>,
+}
+
+/// One name or word of `related`.
+#[derive(Serialize)]
+pub struct RelatedTermWire<'a> {
+    pub text: &'a str,
+    /// Matching articles (of the sample) holding it, and articles of the archive (or range).
+    pub in_matches: u64,
+    pub in_archive: u64,
+    /// JLH: (fg% - bg%) * fg% / bg%.
+    pub score: f64,
+}
+
+/// One bucket of `related --by`.
+#[derive(Serialize)]
+pub struct RelatedBucketWire<'a> {
+    pub label: &'a str,
+    pub start: String,
+    pub stories: u64,
+    pub names: Vec<RelatedTermWire<'a>>,
+}
+
+fn related_terms(terms: &[RelatedTerm]) -> Vec<RelatedTermWire<'_>> {
+    terms
+        .iter()
+        .map(|t| RelatedTermWire {
+            text: &t.text,
+            in_matches: t.in_matches,
+            in_archive: t.in_archive,
+            score: t.score,
+        })
+        .collect()
+}
+
+impl<'a> RelatedWire<'a> {
+    pub fn new(query: &'a str, r: &'a Related, by: bool) -> RelatedWire<'a> {
+        RelatedWire {
+            query,
+            stories: r.stories,
+            sampled: r.sampled,
+            background: r.background,
+            names: related_terms(&r.names),
+            words: related_terms(&r.words),
+            buckets: by.then(|| {
+                r.buckets
+                    .iter()
+                    .map(|b| RelatedBucketWire {
+                        label: &b.label,
+                        start: b.start.to_string(),
+                        stories: b.stories,
+                        names: related_terms(&b.names),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// The columns of `related --format csv`: one row per name or word (`bucket` empty for the whole
+/// range; with `--by`, the bucket's names follow).
+pub const RELATED_COLUMNS: [&str; 7] = [
+    "bucket",
+    "kind",
+    "rank",
+    "text",
+    "in_matches",
+    "in_archive",
+    "score",
+];

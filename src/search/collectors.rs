@@ -216,3 +216,58 @@ impl SegmentCollector for SegmentTotals {
         }
     }
 }
+
+/// Counts the distinct articles of the matching passages, and nothing else: the passages of an
+/// article are consecutive documents and a segment's documents come in order, so an article is new
+/// when its first document (`doc - (passage - 1)`) is not the last one counted.
+pub(super) struct ArticleCount<'a> {
+    pub reader: &'a Reader,
+}
+
+pub(super) struct SegmentArticleCount {
+    columns: Arc<SegmentColumns>,
+    last: Option<DocId>,
+    count: u64,
+}
+
+impl Collector for ArticleCount<'_> {
+    type Fruit = u64;
+    type Child = SegmentArticleCount;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentArticleCount> {
+        Ok(SegmentArticleCount {
+            columns: self.reader.segment_columns(segment)?,
+            last: None,
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<u64>) -> tantivy::Result<u64> {
+        Ok(fruits.into_iter().sum())
+    }
+}
+
+impl SegmentCollector for SegmentArticleCount {
+    type Fruit = u64;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let passage = self.columns.passages.first(doc).unwrap_or(1).max(1);
+        let first = doc.saturating_sub((passage - 1) as DocId);
+        if self.last != Some(first) {
+            self.last = Some(first);
+            self.count += 1;
+        }
+    }
+
+    fn harvest(self) -> u64 {
+        self.count
+    }
+}

@@ -26,7 +26,7 @@ use tantivy::schema::{TantivyDocument, Value};
 use tantivy::{DocAddress, Searcher};
 
 use self::article::{details, read_dates, scan, ArticleMatch, Prepared};
-use self::collectors::{AllMatches, HitRef, Totals};
+use self::collectors::{AllMatches, ArticleCount, HitRef, Totals};
 pub use self::compile::{
     compile, compile_articles, ArticleQuery, CompiledQuery, MatchMode, QueryOptions,
 };
@@ -69,6 +69,9 @@ pub struct SearchRequest {
     /// One hit per story (copies of one story collapsed under its best-ranked copy); `false` lists
     /// every copy as its own hit.
     pub collapse: bool,
+    /// Read every match's date for [`MatchCounts::first`] and [`MatchCounts::last`] (by relevance,
+    /// dates are otherwise read only for the hits returned).
+    pub date_span: bool,
 }
 
 impl SearchRequest {
@@ -87,6 +90,7 @@ impl SearchRequest {
             sources: Vec::new(),
             count: true,
             collapse: true,
+            date_span: false,
         }
     }
 }
@@ -191,6 +195,8 @@ fn passage_hits(
                     passages: t.passages,
                     articles: t.articles,
                     stories: t.stories.len() as u64,
+                    first: None,
+                    last: None,
                 })
             } else {
                 None
@@ -218,6 +224,8 @@ fn passage_hits(
                 passages: all.len() as u64,
                 articles: story_of.len() as u64,
                 stories: stories.len() as u64,
+                first: all.iter().filter_map(|h| h.date).min(),
+                last: all.iter().filter_map(|h| h.date).max(),
             };
             let refs = if collapse {
                 collapse_passages(all, &story_of, request)
@@ -286,8 +294,9 @@ fn article_hits(
     let prepared = Prepared::new(reader, query, &request.dates, true)?;
     let mut matches: Vec<ArticleMatch> = Vec::new();
     let mut passages = 0u64;
-    // By relevance, dates are read only for the articles that make the cut.
-    let with_dates = request.sort != SortOrder::Relevance;
+    // By relevance, dates are read only for the articles that make the cut (unless the span of
+    // the matches' dates is asked for).
+    let with_dates = request.sort != SortOrder::Relevance || request.date_span;
     scan(reader, &prepared, with_dates, |m| {
         passages += u64::from(m.term_passages);
         matches.push(m);
@@ -302,6 +311,12 @@ fn article_hits(
         passages,
         articles: matches.len() as u64,
         stories: story_of.iter().collect::<HashSet<_>>().len() as u64,
+        first: with_dates
+            .then(|| matches.iter().filter_map(|m| m.date).min())
+            .flatten(),
+        last: with_dates
+            .then(|| matches.iter().filter_map(|m| m.date).max())
+            .flatten(),
     };
     // Copies of a story: all but the best-ranked are hidden under it.
     let mut hidden: std::collections::HashMap<(u32, u32), Vec<ArticleMatch>> = Default::default();
@@ -409,6 +424,55 @@ pub fn count_articles(
     scan(reader, &prepared, true, |m| {
         match stories.of(m.segment, m.start) {
             Ok(story) => visit(m.date, u64::from(m.term_passages), story),
+            Err(e) => {
+                failure.get_or_insert(e);
+            }
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
+}
+
+/// How many articles hold a passage matching `query` (a tantivy query over passages).
+pub fn count_matching_articles(reader: &Reader, query: &dyn tantivy::query::Query) -> Result<u64> {
+    Ok(reader.searcher().search(query, &ArticleCount { reader })?)
+}
+
+/// A matching article as [`visit_articles`] reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchedArticle {
+    pub segment: tantivy::SegmentOrdinal,
+    /// The article's first passage in its segment (its other passages follow it).
+    pub start: tantivy::DocId,
+    /// Seconds since the epoch, `None` when undated.
+    pub date: Option<i64>,
+    pub story: StoryRef,
+}
+
+/// Visits every article matching `query` within `dates` (the query holding for the whole article).
+/// Nothing is scored.
+pub fn visit_articles(
+    reader: &Reader,
+    query: &str,
+    sources: &[String],
+    options: QueryOptions,
+    dates: &DateRange,
+    mut visit: impl FnMut(MatchedArticle),
+) -> Result<()> {
+    let query = compile_articles(query, sources, reader.fields(), options)?;
+    let prepared = Prepared::new(reader, &query, dates, false)?;
+    let stories = StoryLookup::new(reader);
+    let mut failure = None;
+    scan(reader, &prepared, true, |m| {
+        match stories.of(m.segment, m.start) {
+            Ok(story) => visit(MatchedArticle {
+                segment: m.segment,
+                start: m.start,
+                date: m.date,
+                story,
+            }),
             Err(e) => {
                 failure.get_or_insert(e);
             }
@@ -599,6 +663,10 @@ pub struct MatchCounts {
     pub articles: u64,
     /// Every story with a matching article (copies of one story count once).
     pub stories: u64,
+    /// The earliest and latest date of the matching articles (seconds since the epoch), when read
+    /// (see [`SearchRequest::date_span`]) and some are dated.
+    pub first: Option<i64>,
+    pub last: Option<i64>,
 }
 
 /// The outcome of a search: totals, and the ranked hits to read.

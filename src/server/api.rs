@@ -12,9 +12,11 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::state::Shared;
+use dateline::analysis::related::{related, RelatedRequest};
 use dateline::analysis::timeline::Count;
 use dateline::analysis::{stats, timeline, Bucketing, TimelineRequest};
 use dateline::error::{DateBound, DateProblem, Error};
+use dateline::output::related::write_related_json;
 use dateline::output::{
     write_article_json, write_stats_json, write_timeline_json, CsvPrinter, JsonPrinter,
     JsonlPrinter, SearchPrinter, SearchSummary,
@@ -546,6 +548,59 @@ pub async fn timeline_json(
         let t = timeline(&reader, &request)?;
         let mut out = Vec::new();
         write_timeline_json(&mut out, &t).map_err(ApiError::internal)?;
+        Ok(out)
+    })
+    .await?;
+    Ok(json_response(body))
+}
+
+/// `GET /api/related?q=QUERY`: `related --format json` (with `n=`, `since=`, `until=`, `on=`,
+/// `source=`, `match=`, `by=`).
+pub async fn related_json(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(raw.as_deref());
+    let query = params
+        .get("q")
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .ok_or_else(|| ApiError::bad("the query is empty", "give one with q=, as in q=niger"))?
+        .to_string();
+    let limit = params.number("n", 10)?;
+    if limit > MAX_PAGE {
+        return Err(ApiError::bad(
+            format!("n is at most {MAX_PAGE}, not {limit}"),
+            "ask for fewer names and words",
+        ));
+    }
+    let by = match params.get("by") {
+        None | Some("") => None,
+        Some(_) => Some(params.choice(
+            "by",
+            Bucketing::Month,
+            &[
+                ("day", Bucketing::Day),
+                ("week", Bucketing::Week),
+                ("month", Bucketing::Month),
+                ("year", Bucketing::Year),
+            ],
+        )?),
+    };
+    let request = RelatedRequest {
+        query: query.clone(),
+        dates: params.dates()?,
+        match_mode: params.match_mode()?,
+        sources: params.all("source").iter().map(|s| s.to_string()).collect(),
+        limit,
+        by,
+    };
+    let body = blocking(shared, move |shared| {
+        let reader = shared.reader()?;
+        let found = related(&reader, &request)?;
+        let mut out = Vec::new();
+        write_related_json(&mut out, &query, &found, request.by.is_some())
+            .map_err(ApiError::internal)?;
         Ok(out)
     })
     .await?;

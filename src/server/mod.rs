@@ -66,6 +66,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/api/search.jsonl", get(export_jsonl))
         .route("/api/search.json", get(export_json))
         .route("/api/timeline", get(api::timeline_json))
+        .route("/api/related", get(api::related_json))
         .route("/api/articles/{*id}", get(api::article_json))
         .route("/api/info", get(api::info_json))
         .fallback(not_found)

@@ -1,6 +1,7 @@
 //! Integration tests: the built `dateline` binary, run in temp dirs, its output parsed and checked.
 
 mod archives;
+mod batch;
 mod browser;
 mod convert;
 mod crash;
@@ -9,6 +10,7 @@ mod formats;
 mod index;
 mod layers;
 mod model;
+mod related;
 mod reuters;
 mod search;
 mod serve;

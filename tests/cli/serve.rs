@@ -91,7 +91,7 @@ impl Answer {
     }
 
     /// An error answer: its status, and `error` and `hint` present.
-    fn assert_error(&self, status: u16, says: &str) {
+    pub fn assert_error(&self, status: u16, says: &str) {
         assert_eq!(self.status, status, "{}", self.body);
         let v = self.json();
         let error = v["error"].as_str().expect("error");

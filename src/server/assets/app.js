@@ -277,7 +277,53 @@ function setExports(state) {
   $("exports").hidden = false;
 }
 
+// The names and words most over-represented in the matches; clicking one adds it to the query.
+async function loadRelated(state, mine) {
+  const params = new URLSearchParams();
+  params.set("q", state.q);
+  params.set("n", "8");
+  for (const key of ["since", "until", "match"]) if (state[key]) params.set(key, state[key]);
+  let body;
+  try {
+    body = await getJson("/api/related?" + params.toString());
+  } catch (e) {
+    $("related").hidden = true;
+    return;
+  }
+  if (mine !== generation) return;
+  if (body.names.length === 0 && body.words.length === 0) {
+    $("related").hidden = true;
+    return;
+  }
+  const list = (id, terms, quote) => {
+    const ul = $(id);
+    ul.replaceChildren();
+    for (const t of terms) {
+      const li = el("li");
+      const link = el("a", "term", t.text);
+      link.href = "#";
+      link.title = t.in_matches + " of the matching stories, " + t.in_archive + " articles in all; click to add it to the query";
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        const added = quote && t.text.includes(" ") ? '"' + t.text + '"' : t.text;
+        go(Object.assign({}, state, { q: state.q + " " + added }));
+      });
+      li.appendChild(link);
+      li.appendChild(el("span", "n", String(t.in_matches)));
+      ul.appendChild(li);
+    }
+    ul.previousElementSibling.hidden = terms.length === 0;
+  };
+  list("related-names", body.names, true);
+  list("related-words", body.words, false);
+  $("related-note").textContent = body.sampled < body.stories
+    ? "from a sample of " + body.sampled + " of " + body.stories + " stories"
+    : "in " + body.stories + (body.stories === 1 ? " story" : " stories") + ", against the archive";
+  $("related").hidden = false;
+}
+
 async function renderSearch(state, mine) {
+  $("related").hidden = true;
   $("article-view").hidden = true;
   $("results-view").hidden = false;
   $("hits").replaceChildren();
@@ -301,6 +347,7 @@ async function renderSearch(state, mine) {
   }
   setExports(state);
   loadTimeline(state, mine);
+  loadRelated(state, mine);
 }
 
 async function renderArticle(state, mine) {
