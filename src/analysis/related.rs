@@ -27,7 +27,7 @@ use tantivy::{DocAddress, Term};
 use super::timeline::Bucketing;
 use crate::error::Result;
 use crate::index::schema::{exact_analyzer, source_key};
-use crate::index::stories::StoryRef;
+use crate::index::stories::{mix, StoryRef};
 use crate::index::Reader;
 use crate::search::date_filter::within_dates;
 use crate::search::{visit_articles, MatchMode, MatchedArticle, QueryOptions, Ranking};
@@ -202,14 +202,6 @@ pub fn related(reader: &Reader, request: &RelatedRequest) -> Result<Related> {
         words,
         buckets,
     })
-}
-
-fn mix(mut x: u64) -> u64 {
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
 }
 
 /// A word as the index's exact field holds it (lowercased, accents folded).

@@ -391,11 +391,8 @@ fn articles_per_day_by_source(reader: &Reader) -> Result<HashMap<Option<String>,
             };
             let e = days.entry(day).or_default();
             e.articles += 1;
-            let story = match columns.keys.as_ref().and_then(|k| k.first(doc)) {
-                Some(key) => stories.of(key),
-                None => StoryRef::Own((ord as u64) << 32 | u64::from(doc)),
-            };
-            e.stories.push(story);
+            e.stories
+                .push(columns.story(ord as SegmentOrdinal, doc, &stories));
         }
     }
     Ok(out)
@@ -606,12 +603,8 @@ impl SegmentCollector for SegmentDays {
         if let Some(ord) = self.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
             if !self.article_days.contains_key(&ord) {
                 // An article's passages are consecutive documents: its first holds its key.
-                let passage = self.columns.passages.first(doc).unwrap_or(1).max(1);
-                let first = doc.saturating_sub((passage - 1) as DocId);
-                let story = match self.columns.keys.as_ref().and_then(|k| k.first(first)) {
-                    Some(key) => self.stories.of(key),
-                    None => StoryRef::Own((u64::from(self.segment) << 32) | u64::from(first)),
-                };
+                let first = self.columns.first_doc(doc);
+                let story = self.columns.story(self.segment, first, &self.stories);
                 self.article_days.insert(ord, (day, story));
             }
         }

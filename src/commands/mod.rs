@@ -158,6 +158,12 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// The words of a query given as several arguments, joined with spaces. Trimmed: a word starting
+/// with `-` arrives with a leading space (see `cli`).
+pub fn joined_query(words: &[String]) -> String {
+    words.iter().map(|q| q.trim()).collect::<Vec<_>>().join(" ")
+}
+
 /// One line for the user: the error, and a hint on what to do about it.
 pub fn describe(err: &anyhow::Error) -> String {
     let Some(lib) = err.downcast_ref::<Error>() else {

@@ -13,12 +13,7 @@ use super::open_reader;
 use crate::cli::{ByArg, MatchArg, RelatedArgs, TimelineFormat};
 
 pub fn run(args: RelatedArgs) -> anyhow::Result<ExitCode> {
-    let query = args
-        .query
-        .iter()
-        .map(|q| q.trim())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let query = super::joined_query(&args.query);
     super::note_lowercase_operators([query.as_str()]);
     let dates = args.dates.range()?;
     let reader = open_reader(&args.location)?;

@@ -19,13 +19,7 @@ use crate::cli::{CopiesArg, MatchArg, SearchArgs, SearchFormat, SortArg};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let format = output_format(&args);
-    // Trimmed: a word starting with `-` arrives with a leading space (see `cli`).
-    let query = args
-        .query
-        .iter()
-        .map(|q| q.trim())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let query = super::joined_query(&args.query);
     super::note_lowercase_operators([query.as_str()]);
     let dates = args.dates.range()?;
     let reader = super::open_reader(&args.location)?;

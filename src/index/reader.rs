@@ -86,6 +86,27 @@ pub struct SegmentColumns {
 }
 
 impl SegmentColumns {
+    /// The first passage of the article whose passage `doc` is: an article's passages are
+    /// consecutive documents of one segment.
+    pub fn first_doc(&self, doc: tantivy::DocId) -> tantivy::DocId {
+        let passage = self.passages.first(doc).unwrap_or(1).max(1);
+        doc.saturating_sub((passage - 1) as tantivy::DocId)
+    }
+
+    /// The story of the article whose first passage is `first` (of segment `segment`).
+    pub fn story(
+        &self,
+        segment: SegmentOrdinal,
+        first: tantivy::DocId,
+        stories: &Stories,
+    ) -> StoryRef {
+        match self.keys.as_ref().and_then(|k| k.first(first)) {
+            Some(key) => stories.of(key),
+            // Every article has a key; a document without one stands alone.
+            None => StoryRef::Own((u64::from(segment) << 32) | u64::from(first)),
+        }
+    }
+
     fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
         let ff = reader.fast_fields();
         Ok(SegmentColumns {
@@ -144,16 +165,9 @@ impl Reader {
 
     /// The story of the article whose first passage is `doc` of segment `segment`.
     pub fn story_of(&self, segment: SegmentOrdinal, doc: tantivy::DocId) -> Result<StoryRef> {
-        let key = self
+        Ok(self
             .segment_columns(segment)?
-            .keys
-            .as_ref()
-            .and_then(|k| k.first(doc));
-        Ok(match key {
-            Some(k) => self.stories().of(k),
-            // Every article has a key; a document without one stands alone.
-            None => StoryRef::Own((u64::from(segment) << 32) | u64::from(doc)),
-        })
+            .story(segment, doc, &self.stories()))
     }
 
     /// The columns of segment `ord`, opened once.

@@ -48,8 +48,8 @@ fn words(article: &Article) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-fn mix(mut x: u64) -> u64 {
-    // splitmix64's finaliser: every input bit moves every output bit.
+/// splitmix64's finaliser: every input bit moves every output bit.
+pub(crate) fn mix(mut x: u64) -> u64 {
     x ^= x >> 30;
     x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x ^= x >> 27;

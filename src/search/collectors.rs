@@ -197,13 +197,9 @@ impl SegmentCollector for SegmentTotals {
         let cols = &self.columns;
         if let Some(ord) = cols.articles.as_ref().and_then(|a| a.term_ords(doc).next()) {
             if self.ords.insert(ord) {
-                let passage = cols.passages.first(doc).unwrap_or(1).max(1);
-                let first = doc.saturating_sub((passage - 1) as DocId);
-                let story = match cols.keys.as_ref().and_then(|k| k.first(first)) {
-                    Some(key) => self.stories.of(key),
-                    None => StoryRef::Own((u64::from(self.segment) << 32) | u64::from(first)),
-                };
-                self.found.insert(story);
+                let first = cols.first_doc(doc);
+                self.found
+                    .insert(cols.story(self.segment, first, &self.stories));
             }
         }
     }
@@ -259,8 +255,7 @@ impl SegmentCollector for SegmentArticleCount {
     type Fruit = u64;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let passage = self.columns.passages.first(doc).unwrap_or(1).max(1);
-        let first = doc.saturating_sub((passage - 1) as DocId);
+        let first = self.columns.first_doc(doc);
         if self.last != Some(first) {
             self.last = Some(first);
             self.count += 1;

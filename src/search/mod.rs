@@ -417,22 +417,9 @@ pub fn count_articles(
     dates: &DateRange,
     mut visit: impl FnMut(Option<i64>, u64, StoryRef),
 ) -> Result<()> {
-    let query = compile_articles(query, sources, reader.fields(), options)?;
-    let prepared = Prepared::new(reader, &query, dates, false)?;
-    let stories = StoryLookup::new(reader);
-    let mut failure = None;
-    scan(reader, &prepared, true, |m| {
-        match stories.of(m.segment, m.start) {
-            Ok(story) => visit(m.date, u64::from(m.term_passages), story),
-            Err(e) => {
-                failure.get_or_insert(e);
-            }
-        }
-    })?;
-    match failure {
-        Some(e) => Err(e.into()),
-        None => Ok(()),
-    }
+    visit_articles(reader, query, sources, options, dates, |m| {
+        visit(m.date, u64::from(m.term_passages), m.story)
+    })
 }
 
 /// How many articles hold a passage matching `query` (a tantivy query over passages).
@@ -449,6 +436,8 @@ pub struct MatchedArticle {
     /// Seconds since the epoch, `None` when undated.
     pub date: Option<i64>,
     pub story: StoryRef,
+    /// Passages of the article holding a query term.
+    pub term_passages: u32,
 }
 
 /// Visits every article matching `query` within `dates` (the query holding for the whole article).
@@ -472,6 +461,7 @@ pub fn visit_articles(
                 start: m.start,
                 date: m.date,
                 story,
+                term_passages: m.term_passages,
             }),
             Err(e) => {
                 failure.get_or_insert(e);
@@ -503,16 +493,10 @@ impl<'a> StoryLookup<'a> {
         segment: tantivy::SegmentOrdinal,
         start: tantivy::DocId,
     ) -> tantivy::Result<StoryRef> {
-        let key = self
+        Ok(self
             .reader
             .segment_columns(segment)?
-            .keys
-            .as_ref()
-            .and_then(|k| k.first(start));
-        Ok(match key {
-            Some(k) => self.stories.of(k),
-            None => StoryRef::Own((u64::from(segment) << 32) | u64::from(start)),
-        })
+            .story(segment, start, &self.stories))
     }
 }
 

@@ -230,6 +230,25 @@ impl Params {
         )
     }
 
+    /// `by=`: the bucket size, `None` when not given.
+    fn bucketing(&self) -> Result<Option<Bucketing>, ApiError> {
+        match self.get("by") {
+            None | Some("") => Ok(None),
+            Some(_) => self
+                .choice(
+                    "by",
+                    Bucketing::Month,
+                    &[
+                        ("day", Bucketing::Day),
+                        ("week", Bucketing::Week),
+                        ("month", Bucketing::Month),
+                        ("year", Bucketing::Year),
+                    ],
+                )
+                .map(Some),
+        }
+    }
+
     fn within(&self) -> Result<Within, ApiError> {
         self.choice(
             "within",
@@ -506,19 +525,7 @@ pub async fn timeline_json(
             "give one or more with q=, as in q=niger&q=mali",
         ));
     }
-    let by = match params.get("by") {
-        None => None,
-        Some(_) => Some(params.choice(
-            "by",
-            Bucketing::Month,
-            &[
-                ("day", Bucketing::Day),
-                ("week", Bucketing::Week),
-                ("month", Bucketing::Month),
-                ("year", Bucketing::Year),
-            ],
-        )?),
-    };
+    let by = params.bucketing()?;
     let request = TimelineRequest {
         queries: queries.iter().map(|q| q.trim().to_string()).collect(),
         dates: params.dates()?,
@@ -574,19 +581,7 @@ pub async fn related_json(
             "ask for fewer names and words",
         ));
     }
-    let by = match params.get("by") {
-        None | Some("") => None,
-        Some(_) => Some(params.choice(
-            "by",
-            Bucketing::Month,
-            &[
-                ("day", Bucketing::Day),
-                ("week", Bucketing::Week),
-                ("month", Bucketing::Month),
-                ("year", Bucketing::Year),
-            ],
-        )?),
-    };
+    let by = params.bucketing()?;
     let request = RelatedRequest {
         query: query.clone(),
         dates: params.dates()?,
