@@ -6,6 +6,10 @@
 //!
 //! Rows: one per shingle length and threshold; the index uses the shingle length and threshold of
 //! `dateline::index::stories` (marked `*`).
+//!
+//! `--cost CORPUS INDEX` instead times what grouping adds to a run, on one thread: the signatures of
+//! every article of CORPUS (parsing not counted), and grouping every article of INDEX as a commit
+//! does (reading the signatures, bands, comparisons, naming the stories).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -72,7 +76,63 @@ fn banded(a: &Signature, b: &Signature) -> bool {
     (0..BANDS).any(|i| a[i * ROWS..(i + 1) * ROWS] == b[i * ROWS..(i + 1) * ROWS])
 }
 
+/// `--cost CORPUS INDEX`.
+fn cost(corpus: &Path, index: &Path) {
+    let mut signing = std::time::Duration::ZERO;
+    let (mut articles, mut words_seen) = (0u64, 0u64);
+    for entry in walkdir::WalkDir::new(corpus).into_iter().flatten() {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            continue;
+        };
+        let id = entry.path().to_string_lossy().into_owned();
+        if let Ok(parsed) = parse_article(&id, &id, &bytes) {
+            let started = std::time::Instant::now();
+            let signature = stories::signature(&parsed.article);
+            signing += started.elapsed();
+            articles += 1;
+            words_seen += words(&parsed.article) as u64;
+            std::hint::black_box(signature);
+        }
+    }
+    println!(
+        "signatures: {articles} articles ({words_seen} words) in {:.2} s on one thread",
+        signing.as_secs_f64()
+    );
+    let handle = match dateline::index::DatelineIndex::open(index) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("{}: {e}", index.display());
+            return;
+        }
+    };
+    let Ok(reader) = handle.index.reader() else {
+        return;
+    };
+    let searcher = reader.searcher();
+    let started = std::time::Instant::now();
+    match stories::index_stories(&searcher) {
+        Ok(found) => println!(
+            "grouping at the commit: {} stories of several articles ({} articles) in {:.2} s",
+            found.len(),
+            found.iter().map(|s| s.members.len()).sum::<usize>(),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => eprintln!("{e}"),
+    }
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--cost") {
+        match (args.get(2), args.get(3)) {
+            (Some(corpus), Some(index)) => cost(Path::new(corpus), Path::new(index)),
+            _ => eprintln!("usage: stories --cost CORPUS INDEX"),
+        }
+        return;
+    }
     let root = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/corpora/reuters-dev".into());

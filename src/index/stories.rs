@@ -38,14 +38,41 @@ const MAGIC: &[u8; 8] = b"DLSTORY1";
 /// A signature: the low byte of each MinHash value.
 pub type Signature = [u8; SIGNATURE];
 
-/// The words of an article as shingles are made of: its headline, then its paragraphs, lowercased,
-/// split at anything that is not a letter or digit.
-fn words(article: &Article) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(article.headline.as_str())
-        .chain(article.paragraphs.iter().map(String::as_str))
-        .flat_map(|p| p.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+/// The hashes of the words of an article as shingles are made of: its headline, then its
+/// paragraphs, lowercased, split at anything that is not a letter or digit (hashed as they are read:
+/// no word is copied).
+fn words(article: &Article) -> Vec<u64> {
+    let mut out = Vec::new();
+    for text in std::iter::once(&article.headline).chain(&article.paragraphs) {
+        word_hashes(text, &mut out);
+    }
+    out
+}
+
+/// Appends the hash of each word of `text` (see [`words`]).
+fn word_hashes(text: &str, out: &mut Vec<u64>) {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    const START: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = START;
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            h = (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(PRIME);
+            in_word = true;
+        } else if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                h = (h ^ u64::from(l)).wrapping_mul(PRIME);
+            }
+            in_word = true;
+        } else if in_word {
+            out.push(mix(h));
+            h = START;
+            in_word = false;
+        }
+    }
+    if in_word {
+        out.push(mix(h));
+    }
 }
 
 /// splitmix64's finaliser: every input bit moves every output bit.
@@ -55,11 +82,6 @@ pub(crate) fn mix(mut x: u64) -> u64 {
     x ^= x >> 27;
     x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
-}
-
-fn word_hash(word: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(0x7368_696e_676c_6573).hash_one(word)
 }
 
 /// The signature of an article's text, `None` when it has no words.
@@ -81,13 +103,9 @@ pub fn same_story(a: &Signature, b: &Signature) -> bool {
 }
 
 /// The signature of a sequence of words with shingles of `shingle_words` words: for each of the
-/// [`SIGNATURE`] hash functions (multiply-shift with its own odd multiplier), the least value over
-/// the shingles, kept as its low byte.
-fn signature_of_words(
-    words: impl Iterator<Item = String>,
-    shingle_words: usize,
-) -> Option<Signature> {
-    let hashes: Vec<u64> = words.map(|w| word_hash(&w)).collect();
+/// [`SIGNATURE`] hash functions (multiply-add with its own odd multiplier), the least value over the
+/// shingles, kept as one byte of it.
+fn signature_of_words(hashes: Vec<u64>, shingle_words: usize) -> Option<Signature> {
     if hashes.is_empty() {
         return None;
     }
@@ -96,33 +114,37 @@ fn signature_of_words(
             .iter()
             .fold(0x6461_7465_u64, |acc, w| mix(acc ^ w).rotate_left(17)))
     };
-    let mut shingles: Vec<u64> = if hashes.len() < shingle_words {
+    // A shingle met twice needs no removing: the least value of a set is that of its multiset.
+    let shingles: Vec<u64> = if hashes.len() < shingle_words {
         vec![shingle(&hashes)]
     } else {
         hashes.windows(shingle_words).map(shingle).collect()
     };
-    // A shingle met twice counts once (the similarity is of the sets).
-    shingles.sort_unstable();
-    shingles.dedup();
+    // Each 64-bit multiply-add gives two values: its high half (from all of the shingle's bits) and
+    // its low half (an odd multiply-add of the low 32 bits); the order of the values, which MinHash
+    // uses, rests on their well-mixed high bits.
     let (mul, add) = hash_functions();
-    let mut mins = [u32::MAX; SIGNATURE];
+    let mut high = [u32::MAX; SIGNATURE / 2];
+    let mut low = [u32::MAX; SIGNATURE / 2];
     for &x in &shingles {
-        for i in 0..SIGNATURE {
-            let v = (x.wrapping_mul(mul[i]).wrapping_add(add[i]) >> 32) as u32;
-            mins[i] = mins[i].min(v);
+        for (((m, a), h), l) in mul.iter().zip(add).zip(high.iter_mut()).zip(low.iter_mut()) {
+            let v = x.wrapping_mul(*m).wrapping_add(*a);
+            *h = (*h).min((v >> 32) as u32);
+            *l = (*l).min(v as u32);
         }
     }
     let mut out = [0u8; SIGNATURE];
-    for (o, m) in out.iter_mut().zip(mins) {
-        *o = (m & 0xff) as u8;
+    for (o, m) in out.iter_mut().zip(high.into_iter().chain(low)) {
+        // One byte of the least value: copies agree on it, others by chance 1 time in 256.
+        *o = (mix(u64::from(m)) & 0xff) as u8;
     }
     Some(out)
 }
 
-/// The multipliers (odd) and increments of the signature's hash functions, fixed forever (they
-/// are part of the index format: signatures made with others would not compare).
-fn hash_functions() -> &'static ([u64; SIGNATURE], [u64; SIGNATURE]) {
-    static FUNCTIONS: std::sync::OnceLock<([u64; SIGNATURE], [u64; SIGNATURE])> =
+/// The multipliers (odd) and increments of the signature's hash functions (each gives two values),
+/// fixed forever: they are part of the index format (signatures made with others would not compare).
+fn hash_functions() -> &'static ([u64; SIGNATURE / 2], [u64; SIGNATURE / 2]) {
+    static FUNCTIONS: std::sync::OnceLock<([u64; SIGNATURE / 2], [u64; SIGNATURE / 2])> =
         std::sync::OnceLock::new();
     FUNCTIONS.get_or_init(|| {
         let mut state = 0x5354_4f52_4945_5331_u64;
@@ -130,9 +152,9 @@ fn hash_functions() -> &'static ([u64; SIGNATURE], [u64; SIGNATURE]) {
             state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
             mix(state)
         };
-        let mut mul = [0u64; SIGNATURE];
-        let mut add = [0u64; SIGNATURE];
-        for i in 0..SIGNATURE {
+        let mut mul = [0u64; SIGNATURE / 2];
+        let mut add = [0u64; SIGNATURE / 2];
+        for i in 0..SIGNATURE / 2 {
             mul[i] = next() | 1;
             add[i] = next();
         }
@@ -174,7 +196,6 @@ pub fn group<T>(members: &[Member<T>]) -> Vec<Vec<usize>> {
     }
     // One band at a time, so memory holds one band's keys (12 bytes an article).
     let mut keys: Vec<(u32, u32)> = Vec::with_capacity(n);
-    let mut checked: std::collections::HashSet<(u32, u32)> = Default::default();
     for band in 0..BANDS {
         keys.clear();
         for (i, m) in members.iter().enumerate() {
@@ -197,10 +218,6 @@ pub fn group<T>(members: &[Member<T>]) -> Vec<Vec<usize>> {
                 for a in [run[0].1, run[w - 1].1] {
                     let (x, y) = (find(&mut parent, a), find(&mut parent, b));
                     if x == y {
-                        continue;
-                    }
-                    let pair = (a.min(b), a.max(b));
-                    if !checked.insert(pair) {
                         continue;
                     }
                     let (ma, mb) = (&members[a as usize], &members[b as usize]);
@@ -396,11 +413,9 @@ mod tests {
     use super::*;
 
     fn sig(text: &str) -> Signature {
-        signature_of_words(
-            text.split_whitespace().map(str::to_lowercase),
-            SHINGLE_WORDS,
-        )
-        .expect("words")
+        let mut hashes = Vec::new();
+        word_hashes(text, &mut hashes);
+        signature_of_words(hashes, SHINGLE_WORDS).expect("words")
     }
 
     fn text(words: usize, seed: u64) -> Vec<String> {
@@ -416,7 +431,7 @@ mod tests {
         assert_eq!(sig(&a), sig(&a));
         assert!((similarity(&sig(&a), &sig(&a)) - 1.0).abs() < 1e-9);
         assert!(similarity(&sig(&a), &sig(&b)) < 0.1);
-        assert!(signature_of_words(std::iter::empty(), SHINGLE_WORDS).is_none());
+        assert!(signature_of_words(Vec::new(), SHINGLE_WORDS).is_none());
     }
 
     #[test]

@@ -7,15 +7,67 @@ use std::path::Path;
 
 use tantivy::{DocId, Searcher, SegmentOrdinal};
 
-use super::run::RunArticles;
 use crate::error::Result;
 use crate::index::schema::names;
 use crate::index::stories::{self, Member, Signature, Story, SIGNATURE};
 
+/// The articles a run wrote, as grouping needs them: by key (an id written twice in a run is the
+/// later article), those with a signature kept as members (about 140 bytes an article).
+#[derive(Default)]
+pub(crate) struct RunArticles {
+    /// Key -> index in `members`, or `None` for an article without a signature (it has no copy, but
+    /// replaces a committed article of its id all the same).
+    index: HashMap<u64, Option<usize>>,
+    members: Vec<Member<Origin>>,
+}
+
+impl RunArticles {
+    pub(crate) fn new() -> RunArticles {
+        RunArticles::default()
+    }
+
+    /// Records an article written (the later of two with one key replaces the earlier).
+    pub(crate) fn insert(
+        &mut self,
+        key: u64,
+        date: Option<i64>,
+        signature: Option<Signature>,
+        id: Box<str>,
+    ) {
+        let member = signature.map(|signature| Member {
+            key,
+            date,
+            signature,
+            origin: Origin::Run(id),
+        });
+        match (self.index.get(&key).copied().flatten(), member) {
+            (Some(i), Some(m)) => self.members[i] = m,
+            (Some(i), None) => {
+                // The earlier article's member stays in place, no longer anyone's.
+                self.members[i].origin = Origin::Gone;
+                self.index.insert(key, None);
+            }
+            (None, Some(m)) => {
+                self.index.insert(key, Some(self.members.len()));
+                self.members.push(m);
+            }
+            (None, None) => {
+                self.index.insert(key, None);
+            }
+        }
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        self.index.contains_key(&key)
+    }
+}
+
 /// Where a member was found: written by this run (its id), or in the last commit.
-enum Origin {
+pub(crate) enum Origin {
     Run(Box<str>),
     Committed(SegmentOrdinal, DocId),
+    /// Replaced later in the run by an article without a signature.
+    Gone,
 }
 
 /// Groups the commit's articles and writes the groups; returns the file's name.
@@ -28,20 +80,14 @@ pub(super) fn write_stories(
     touched: &HashSet<String>,
     written: RunArticles,
 ) -> Result<String> {
-    let mut members: Vec<Member<Origin>> = Vec::with_capacity(written.len());
+    let mut committed_ones = Vec::new();
     if let Some(searcher) = committed {
-        committed_members(searcher, touched, &written, &mut members)?;
+        committed_members(searcher, touched, &written, &mut committed_ones)?;
     }
-    for (key, a) in written {
-        if let Some(signature) = a.signature {
-            members.push(Member {
-                key,
-                date: a.date,
-                signature,
-                origin: Origin::Run(a.id),
-            });
-        }
-    }
+    let RunArticles { index, mut members } = written;
+    drop(index);
+    members.retain(|m| !matches!(m.origin, Origin::Gone));
+    members.append(&mut committed_ones);
     let out = name_groups(&members, committed)?;
     stories::save(dir, &out)
 }
@@ -69,7 +115,7 @@ fn name_groups(members: &[Member<Origin>], committed: Option<&Searcher>) -> Resu
                 (Origin::Committed(seg, doc), Some(searcher)) => {
                     committed_id(searcher, *seg, *doc, &mut buf)?
                 }
-                (Origin::Committed(..), None) => continue,
+                (Origin::Committed(..), None) | (Origin::Gone, _) => continue,
             };
             named.push((m.date.unwrap_or(i64::MAX), id, m.key));
         }
@@ -116,7 +162,7 @@ fn committed_members(
             let Some(key) = keys.first(doc) else {
                 continue;
             };
-            if written.contains_key(&key) {
+            if written.contains(key) {
                 continue;
             }
             if let Some(files) = &files {

@@ -275,7 +275,7 @@ pub fn index_corpus(
         threads,
         request,
     };
-    let mut written = run::RunArticles::new();
+    let mut written = grouping::RunArticles::new();
     let failure = run::run(
         &target,
         planned.files,

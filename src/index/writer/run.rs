@@ -13,6 +13,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, TantivyDocument};
 use tantivy::{IndexWriter, Searcher, TantivyError, Term};
 
+use super::grouping::RunArticles;
 use super::{IndexEvent, IndexReport, IndexRequest, NextState, RunKind};
 use crate::index::documents::article_documents;
 use crate::index::schema::{article_key, names, Fields};
@@ -280,17 +281,6 @@ impl Seen {
 fn id_hash(id: &str) -> u64 {
     article_key(id)
 }
-
-/// An article written by this run, as story grouping needs it (by key: an id written twice in a
-/// run is the later article).
-pub(super) struct RunArticle {
-    pub date: Option<i64>,
-    pub signature: Option<Signature>,
-    pub id: Box<str>,
-}
-
-/// The articles a run wrote, by key.
-pub(super) type RunArticles = HashMap<u64, RunArticle>;
 
 /// Warnings kept for one file; past this many, they are counted.
 const MAX_WARNINGS_PER_FILE: usize = 100;
@@ -647,14 +637,7 @@ impl<'s, 'a> Group<'s, 'a> {
                 }
             }
             ops.extend(docs.into_iter().map(UserOperation::Add));
-            written.insert(
-                key,
-                RunArticle {
-                    date,
-                    signature,
-                    id: id.into_boxed_str(),
-                },
-            );
+            written.insert(key, date, signature, id.into_boxed_str());
         }
         drop(written);
         if ops.is_empty() {
