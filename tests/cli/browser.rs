@@ -242,6 +242,15 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
         "wire/again.txt",
         format!("date 2023-08-02 {wire}\n\nNiger talks went on.\n"),
     );
+    // A name mentioned with Niger in two stories, for the "related" panel.
+    env.write(
+        "wire/z1.txt",
+        "date 2023-08-03 Zarkon Veltrop spoke about Niger.\n",
+    );
+    env.write(
+        "wire/z2.txt",
+        "date 2023-08-04 In Niger, Zarkon Veltrop met the envoys again.\n",
+    );
     env.index_corpus();
     let profile = env.path().join("chromium-profile");
     let Some(driver) = Driver::start(&profile) else {
@@ -291,6 +300,24 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
             true,
             story.copy_ids[0].clone()
         )
+    );
+    // The "related" panel beside the results: a click on a name adds it to the query.
+    driver.wait(
+        "the related panel",
+        "return !document.getElementById('related').hidden",
+    );
+    let first = driver.run("return document.querySelector('#related-names a').textContent");
+    assert_eq!(first.as_str(), Some("Zarkon Veltrop"));
+    driver.screenshot(&shots.join("related.png"));
+    driver.click("#related-names a");
+    driver.wait(
+        "the query with the name",
+        "return document.getElementById('q').value === 'niger \"Zarkon Veltrop\"' && document.querySelectorAll('#hits li.hit').length === 2",
+    );
+    driver.back();
+    driver.wait(
+        "the first query again",
+        "return document.getElementById('q').value === 'niger' && document.querySelectorAll('#hits li.hit').length > 2",
     );
 
     // A timeline bar narrows the dates to its bucket.
