@@ -120,41 +120,39 @@ fn signature_of_words(hashes: Vec<u64>, shingle_words: usize) -> Option<Signatur
     } else {
         hashes.windows(shingle_words).map(shingle).collect()
     };
-    // Each 64-bit multiply-add gives two values: its high half (from all of the shingle's bits) and
-    // its low half (an odd multiply-add of the low 32 bits); the order of the values, which MinHash
-    // uses, rests on their well-mixed high bits.
+    // Multiply-add on 32 bits (the high half of each shingle's hash): plain 32-bit lanes, which the
+    // compiler runs several at a time; the order of the values, which MinHash uses, rests on their
+    // well-mixed high bits.
     let (mul, add) = hash_functions();
-    let mut high = [u32::MAX; SIGNATURE / 2];
-    let mut low = [u32::MAX; SIGNATURE / 2];
+    let mut mins = [u32::MAX; SIGNATURE];
     for &x in &shingles {
-        for (((m, a), h), l) in mul.iter().zip(add).zip(high.iter_mut()).zip(low.iter_mut()) {
-            let v = x.wrapping_mul(*m).wrapping_add(*a);
-            *h = (*h).min((v >> 32) as u32);
-            *l = (*l).min(v as u32);
+        let x = (x >> 32) as u32;
+        for ((m, a), min) in mul.iter().zip(add).zip(mins.iter_mut()) {
+            *min = (*min).min(x.wrapping_mul(*m).wrapping_add(*a));
         }
     }
     let mut out = [0u8; SIGNATURE];
-    for (o, m) in out.iter_mut().zip(high.into_iter().chain(low)) {
+    for (o, m) in out.iter_mut().zip(mins) {
         // One byte of the least value: copies agree on it, others by chance 1 time in 256.
         *o = (mix(u64::from(m)) & 0xff) as u8;
     }
     Some(out)
 }
 
-/// The multipliers (odd) and increments of the signature's hash functions (each gives two values),
-/// fixed forever: they are part of the index format (signatures made with others would not compare).
-fn hash_functions() -> &'static ([u64; SIGNATURE / 2], [u64; SIGNATURE / 2]) {
-    static FUNCTIONS: std::sync::OnceLock<([u64; SIGNATURE / 2], [u64; SIGNATURE / 2])> =
+/// The multipliers (odd) and increments of the signature's hash functions, fixed forever: they are
+/// part of the index format (signatures made with others would not compare).
+fn hash_functions() -> &'static ([u32; SIGNATURE], [u32; SIGNATURE]) {
+    static FUNCTIONS: std::sync::OnceLock<([u32; SIGNATURE], [u32; SIGNATURE])> =
         std::sync::OnceLock::new();
     FUNCTIONS.get_or_init(|| {
         let mut state = 0x5354_4f52_4945_5331_u64;
         let mut next = || {
             state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            mix(state)
+            (mix(state) >> 32) as u32
         };
-        let mut mul = [0u64; SIGNATURE / 2];
-        let mut add = [0u64; SIGNATURE / 2];
-        for i in 0..SIGNATURE / 2 {
+        let mut mul = [0u32; SIGNATURE];
+        let mut add = [0u32; SIGNATURE];
+        for i in 0..SIGNATURE {
             mul[i] = next() | 1;
             add[i] = next();
         }
