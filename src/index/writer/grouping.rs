@@ -9,7 +9,7 @@ use tantivy::{DocId, Searcher, SegmentOrdinal};
 
 use crate::error::Result;
 use crate::index::schema::names;
-use crate::index::stories::{self, Member, Signature, Story, SIGNATURE};
+use crate::index::stories::{self, Member, Signature, Story};
 
 /// The articles a run wrote, as grouping needs them: by key (an id written twice in a run is the
 /// later article), those with a signature kept as members (about 140 bytes an article).
@@ -107,26 +107,28 @@ fn name_groups(members: &[Member<Origin>], committed: Option<&Searcher>) -> Resu
     let mut out = Vec::with_capacity(groups.len());
     let mut buf = String::new();
     for group in groups {
-        let mut named = Vec::with_capacity(group.len());
-        for i in group {
-            let m = &members[i];
-            let id = match (&m.origin, committed) {
+        // The earliest member names the story: ids are read only for those of the earliest date.
+        let date = |i: usize| members[i].date.unwrap_or(i64::MAX);
+        let Some(earliest) = group.iter().map(|&i| date(i)).min() else {
+            continue;
+        };
+        let mut name: Option<String> = None;
+        for &i in group.iter().filter(|&&i| date(i) == earliest) {
+            let id = match (&members[i].origin, committed) {
                 (Origin::Run(id), _) => id.to_string(),
                 (Origin::Committed(seg, doc), Some(searcher)) => {
                     committed_id(searcher, *seg, *doc, &mut buf)?
                 }
                 (Origin::Committed(..), None) | (Origin::Gone, _) => continue,
             };
-            named.push((m.date.unwrap_or(i64::MAX), id, m.key));
+            if name.as_ref().is_none_or(|n| id < *n) {
+                name = Some(id);
+            }
         }
-        named.sort();
-        let Some((_, id, _)) = named.first() else {
-            continue;
-        };
-        out.push(Story {
-            id: id.clone(),
-            members: named.iter().map(|n| n.2).collect(),
-        });
+        let Some(id) = name else { continue };
+        let mut keys: Vec<u64> = group.iter().map(|&i| members[i].key).collect();
+        keys.sort_unstable();
+        out.push(Story { id, members: keys });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
@@ -140,8 +142,6 @@ fn committed_members(
     written: &RunArticles,
     members: &mut Vec<Member<Origin>>,
 ) -> Result<()> {
-    let mut sig_buf = Vec::with_capacity(SIGNATURE);
-    let mut name = String::new();
     for (seg, reader) in searcher.segment_readers().iter().enumerate() {
         let ff = reader.fast_fields();
         let Some(keys) = ff.column_opt::<u64>(names::KEY)? else {
@@ -150,11 +150,31 @@ fn committed_members(
         let Some(sigs) = ff.bytes(names::MINHASH)? else {
             continue;
         };
+        // Every signature of the segment, read in the dictionary's order (one pass, no lookups).
+        let mut by_ord: Vec<Option<Signature>> = Vec::with_capacity(sigs.num_terms());
+        let mut stream = sigs
+            .dictionary()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            by_ord.push(Signature::try_from(stream.key()).ok());
+        }
         let files = ff.str(names::FILE)?;
         let dates = ff.date(names::DATE)?;
         let alive = reader.alive_bitset();
-        // Whether each file (by its ordinal in the column) was touched, looked up once.
-        let mut file_touched: HashMap<u64, bool> = HashMap::new();
+        // The touched files by their ordinal in the segment's column, looked up once each.
+        let mut touched_ords: HashSet<u64> = HashSet::new();
+        if let Some(files) = &files {
+            for file in touched {
+                if let Some(ord) = files
+                    .dictionary()
+                    .term_ord(file)
+                    .map_err(tantivy::TantivyError::from)?
+                {
+                    touched_ords.insert(ord);
+                }
+            }
+        }
         for doc in 0..reader.max_doc() {
             if alive.is_some_and(|a| a.is_deleted(doc)) {
                 continue;
@@ -166,27 +186,19 @@ fn committed_members(
                 continue;
             }
             if let Some(files) = &files {
-                if let Some(ord) = files.term_ords(doc).next() {
-                    let gone = *file_touched.entry(ord).or_insert_with(|| {
-                        name.clear();
-                        files.ord_to_str(ord, &mut name).unwrap_or(false) && touched.contains(&name)
-                    });
-                    if gone {
-                        continue;
-                    }
+                if files
+                    .term_ords(doc)
+                    .next()
+                    .is_some_and(|ord| touched_ords.contains(&ord))
+                {
+                    continue;
                 }
             }
-            let Some(ord) = sigs.term_ords(doc).next() else {
-                continue;
-            };
-            sig_buf.clear();
-            if !sigs
-                .ord_to_bytes(ord, &mut sig_buf)
-                .map_err(tantivy::TantivyError::from)?
-            {
-                continue;
-            }
-            let Ok(signature) = Signature::try_from(sig_buf.as_slice()) else {
+            let Some(signature) = sigs
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| by_ord.get(ord as usize).copied().flatten())
+            else {
                 continue;
             };
             members.push(Member {
