@@ -323,10 +323,22 @@ fn main() {
                 ))
             })
             .collect();
-        for threshold in [0.6, 0.7, 0.8] {
+        // Jaccard thresholds alone, then (for the index's shingles) the index's rule: Jaccard, or
+        // containment for a long paragraph added or cut (threshold 0 marks it).
+        let rules: &[f64] = if shingle == stories::SHINGLE_WORDS {
+            &[0.6, 0.7, 0.8, 0.0]
+        } else {
+            &[0.6, 0.7, 0.8]
+        };
+        for &threshold in rules {
             let decide = |s: &Option<(Signature, Signature)>| {
-                s.as_ref()
-                    .is_some_and(|(a, b)| banded(a, b) && similarity(a, b) >= threshold)
+                s.as_ref().is_some_and(|(a, b)| {
+                    if threshold == 0.0 {
+                        stories::same_story(a, b)
+                    } else {
+                        banded(a, b) && similarity(a, b) >= threshold
+                    }
+                })
             };
             let mut cells = Vec::new();
             for k in &kinds {
@@ -353,13 +365,23 @@ fn main() {
                     _ => {}
                 }
             }
-            let mark = if shingle == stories::SHINGLE_WORDS && threshold == stories::THRESHOLD {
+            let mark = if shingle == stories::SHINGLE_WORDS && threshold == 0.0 {
                 "*"
             } else {
                 " "
             };
+            let rule = if threshold == 0.0 {
+                format!(
+                    "J>={} or C>={} (J>={})",
+                    stories::THRESHOLD,
+                    stories::CONTAINMENT,
+                    stories::CONTAINED_THRESHOLD
+                )
+            } else {
+                format!("{threshold:.1}")
+            };
             println!(
-                "{mark}{shingle} {threshold:.1} | {} | {:.4} | {:.4}",
+                "{mark}{shingle} {rule} | {} | {:.4} | {:.4}",
                 cells.join(" | "),
                 tp as f64 / (tp + fp).max(1) as f64,
                 tp as f64 / (tp + fn_).max(1) as f64

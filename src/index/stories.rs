@@ -31,12 +31,25 @@ pub const BANDS: usize = 33;
 pub const ROWS: usize = 3;
 /// The least estimated Jaccard similarity of two copies.
 pub const THRESHOLD: f64 = 0.6;
+/// The least share of the shorter article's shingles found in the longer, for a copy with a
+/// paragraph added or cut ...
+pub const CONTAINMENT: f64 = 0.75;
+/// ... with at least this estimated Jaccard similarity, and at least this many shingles in the shorter.
+pub const CONTAINED_THRESHOLD: f64 = 0.35;
+pub const MIN_CONTAINED_SHINGLES: u32 = 30;
 
 const PREFIX: &str = "dateline-stories-";
 const MAGIC: &[u8; 8] = b"DLSTORY1";
 
 /// A signature: the low byte of each MinHash value.
-pub type Signature = [u8; SIGNATURE];
+/// A signature: one byte of each MinHash value, then the article's number of shingles (two bytes,
+/// little-endian, at most 65,535).
+pub type Signature = [u8; SIGNATURE + 2];
+
+/// The number of shingles a signature was made of.
+pub fn shingles(s: &Signature) -> u32 {
+    u32::from(u16::from_le_bytes([s[SIGNATURE], s[SIGNATURE + 1]]))
+}
 
 /// The hashes of the words of an article as shingles are made of: its headline, then its
 /// paragraphs, lowercased, split at anything that is not a letter or digit (hashed as they are read:
@@ -99,7 +112,28 @@ pub fn signature_with(article: &Article, shingle_words: usize) -> Option<Signatu
 pub fn same_story(a: &Signature, b: &Signature) -> bool {
     let banded = (0..BANDS)
         .any(|band| a[band * ROWS..(band + 1) * ROWS] == b[band * ROWS..(band + 1) * ROWS]);
-    banded && similarity(a, b) >= THRESHOLD
+    banded && copies(a, b)
+}
+
+/// Whether the estimated similarity makes two articles copies: a Jaccard similarity of at least
+/// [`THRESHOLD`], or, for a copy with a long paragraph added or cut, the shorter one contained in the
+/// longer for at least [`CONTAINMENT`] of its shingles with a Jaccard similarity of at least
+/// [`CONTAINED_THRESHOLD`] (the shorter of [`MIN_CONTAINED_SHINGLES`] shingles or more).
+pub fn copies(a: &Signature, b: &Signature) -> bool {
+    let j = similarity(a, b);
+    if j >= THRESHOLD {
+        return true;
+    }
+    if j < CONTAINED_THRESHOLD {
+        return false;
+    }
+    // |A ∩ B| = J |A ∪ B| = J (|A| + |B|) / (1 + J); short texts (template notices) are too noisy.
+    let (na, nb) = (f64::from(shingles(a)), f64::from(shingles(b)));
+    let shorter = na.min(nb);
+    if shorter < f64::from(MIN_CONTAINED_SHINGLES) {
+        return false;
+    }
+    j * (na + nb) / (1.0 + j) / shorter >= CONTAINMENT
 }
 
 /// The signature of a sequence of words with shingles of `shingle_words` words: for each of the
@@ -131,7 +165,9 @@ fn signature_of_words(hashes: Vec<u64>, shingle_words: usize) -> Option<Signatur
             *min = (*min).min(x.wrapping_mul(*m).wrapping_add(*a));
         }
     }
-    let mut out = [0u8; SIGNATURE];
+    let mut out = [0u8; SIGNATURE + 2];
+    let count = u16::try_from(shingles.len()).unwrap_or(u16::MAX);
+    out[SIGNATURE..].copy_from_slice(&count.to_le_bytes());
     for (o, m) in out.iter_mut().zip(mins) {
         // One byte of the least value: copies agree on it, others by chance 1 time in 256.
         *o = (mix(u64::from(m)) & 0xff) as u8;
@@ -163,7 +199,12 @@ fn hash_functions() -> &'static ([u32; SIGNATURE], [u32; SIGNATURE]) {
 /// The Jaccard similarity two signatures estimate (low bytes agree by chance 1 time in 256, which is
 /// taken out).
 pub fn similarity(a: &Signature, b: &Signature) -> f64 {
-    let same = a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / SIGNATURE as f64;
+    let same = a[..SIGNATURE]
+        .iter()
+        .zip(&b[..SIGNATURE])
+        .filter(|(x, y)| x == y)
+        .count() as f64
+        / SIGNATURE as f64;
     ((same - 1.0 / 256.0) / (1.0 - 1.0 / 256.0)).max(0.0)
 }
 
@@ -219,7 +260,7 @@ pub fn group<T>(members: &[Member<T>]) -> Vec<Vec<usize>> {
                         continue;
                     }
                     let (ma, mb) = (&members[a as usize], &members[b as usize]);
-                    if similarity(&ma.signature, &mb.signature) >= THRESHOLD {
+                    if copies(&ma.signature, &mb.signature) {
                         parent[x as usize] = y;
                     }
                 }
