@@ -288,7 +288,7 @@ pub struct BatchArgs {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-Compares the articles matching QUERY (copies of a story once; past 1,000 stories, a fixed sample)
+Compares the articles matching QUERY (copies of a story once; past 500 stories, a fixed sample)
 with every article of the archive, or of --since/--until: names (runs of capitalised words, kept
 whole: Mohamed Bazoum, Federal Reserve, ECOWAS) and words are scored by JLH, Elasticsearch's
 significant-terms score, which asks for both many matches and a large lift over the archive. The

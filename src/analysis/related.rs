@@ -34,9 +34,9 @@ use crate::search::{visit_articles, MatchMode, MatchedArticle, QueryOptions, Ran
 use crate::text::dates::{day_number_to_day, secs_to_day_number, DateRange};
 
 /// Stories read at most (a larger set is sampled).
-pub const MAX_SAMPLE: usize = 1000;
+pub const MAX_SAMPLE: usize = 500;
 /// The least number of matching articles a term must be in.
-pub const MIN_COUNT: u64 = 2;
+pub const MIN_COUNT: u64 = 3;
 /// Candidates counted in the index for each list, per term listed.
 const CANDIDATES_PER_TERM: usize = 3;
 /// Candidates whose background is estimated, per term listed (the most frequent in the matches).

@@ -242,7 +242,7 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
         "wire/again.txt",
         format!("date 2023-08-02 {wire}\n\nNiger talks went on.\n"),
     );
-    // A name mentioned with Niger in two stories, for the "related" panel.
+    // A name mentioned with Niger in three stories, for the "related" panel.
     env.write(
         "wire/z1.txt",
         "date 2023-08-03 Zarkon Veltrop spoke about Niger.\n",
@@ -250,6 +250,10 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
     env.write(
         "wire/z2.txt",
         "date 2023-08-04 In Niger, Zarkon Veltrop met the envoys again.\n",
+    );
+    env.write(
+        "wire/z3.txt",
+        "date 2023-08-05 Zarkon Veltrop left Niger on Saturday.\n",
     );
     env.index_corpus();
     let profile = env.path().join("chromium-profile");
@@ -312,7 +316,7 @@ fn the_page_searches_narrows_opens_goes_back_and_exports_in_chromium() {
     driver.click("#related-names a");
     driver.wait(
         "the query with the name",
-        "return document.getElementById('q').value === 'niger \"Zarkon Veltrop\"' && document.querySelectorAll('#hits li.hit').length === 2",
+        "return document.getElementById('q').value === 'niger \"Zarkon Veltrop\"' && document.querySelectorAll('#hits li.hit').length === 3",
     );
     driver.back();
     driver.wait(
