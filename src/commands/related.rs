@@ -7,7 +7,7 @@ use anyhow::Context;
 use dateline::analysis::related::{related, RelatedRequest};
 use dateline::analysis::Bucketing;
 use dateline::output::related::{write_related_csv, write_related_json, write_related_text};
-use dateline::search::MatchMode;
+use dateline::search::{MatchMode, SearchRequest};
 
 use super::open_reader;
 use crate::cli::{ByArg, MatchArg, RelatedArgs, TimelineFormat};
@@ -36,6 +36,8 @@ pub fn run(args: RelatedArgs) -> anyhow::Result<ExitCode> {
     let found = related(&reader, &request)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
+        // Nothing found: the line on stderr says so (and why), the text has nothing to show.
+        TimelineFormat::Text if found.stories == 0 => Ok(()),
         TimelineFormat::Text => write_related_text(&mut out, &query, &found),
         TimelineFormat::Json => write_related_json(&mut out, &query, &found, args.by.is_some()),
         TimelineFormat::Csv => write_related_csv(&mut out, &found),
@@ -46,7 +48,12 @@ pub fn run(args: RelatedArgs) -> anyhow::Result<ExitCode> {
         if reader.is_empty() {
             super::say_index_is_empty(&reader);
         } else {
-            eprintln!("dateline: no article matches {query}");
+            let mut search = SearchRequest::new(query.clone());
+            search.dates = dates;
+            search.sources = args.sources.clone();
+            search.match_mode = request.match_mode;
+            let why = super::search::why_nothing(&reader, &search)?;
+            eprintln!("dateline: no article matches {query}{why}");
         }
         return Ok(ExitCode::from(1));
     }

@@ -134,7 +134,7 @@ fn output_format(args: &SearchArgs) -> SearchFormat {
 /// Why a search found nothing, as the rest of the "no article (or passage) matches" line: words the index does not
 /// hold (with the closest it does), or matches that the date range leaves out, or the hint to match
 /// any word.
-fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::Result<String> {
+pub(super) fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::Result<String> {
     let missing = missing_words(reader, &request.query)?;
     if !missing.is_empty() {
         let parts: Vec<String> = missing.iter().map(describe_missing).collect();
