@@ -167,4 +167,10 @@ fn a_planted_name_ranks_first_with_its_counts() {
     // Nothing matches: exit 1.
     let out = env.run(&["related", "platinum"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("no article matches platinum (hint: 'platinum' is not in the index"),
+        "{}",
+        stderr(&out)
+    );
 }
