@@ -30,6 +30,10 @@ pub struct IndexStats {
     pub sources: u64,
     /// The sources with most articles (at most [`TOP_SOURCES`]), with their article counts.
     pub top_sources: Vec<(String, u64)>,
+    /// Stories: articles with their copies counted once.
+    pub stories: u64,
+    /// Articles that are copies of another article's story (`articles - stories`).
+    pub copies: u64,
 }
 
 /// Sources listed by `info`.
@@ -64,6 +68,8 @@ pub fn stats(reader: &Reader) -> Result<IndexStats> {
     let mut top_sources = reader.source_counts()?;
     let sources = top_sources.len() as u64;
     top_sources.truncate(TOP_SOURCES);
+    let groups = reader.stories();
+    let copies = (groups.grouped_articles() as u64).saturating_sub(groups.shared().len() as u64);
     Ok(IndexStats {
         index: reader.handle.path.display().to_string(),
         articles,
@@ -79,6 +85,8 @@ pub fn stats(reader: &Reader) -> Result<IndexStats> {
         problems: quick_problems(&reader.handle),
         sources,
         top_sources,
+        stories: articles.saturating_sub(copies),
+        copies,
     })
 }
 

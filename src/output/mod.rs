@@ -218,6 +218,13 @@ fn human_bytes(n: u64) -> String {
 pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
     writeln!(w, "index:          {}", sanitize_for_terminal(&s.index))?;
     writeln!(w, "articles:       {}", s.articles)?;
+    if s.copies > 0 {
+        writeln!(
+            w,
+            "stories:        {} ({} articles are copies of another's story)",
+            s.stories, s.copies
+        )?;
+    }
     writeln!(w, "passages:       {}", s.passages)?;
     writeln!(w, "undated:        {} articles", s.undated_articles)?;
     writeln!(

@@ -162,6 +162,9 @@ impl<'a> ArticleWire<'a> {
 pub struct StatsWire<'a> {
     pub index: &'a str,
     pub articles: u64,
+    /// Articles with the copies of a story counted once, and the copies.
+    pub stories: u64,
+    pub copies: u64,
     pub passages: u64,
     pub undated_articles: u64,
     pub first_date: Option<&'a str>,
@@ -197,6 +200,8 @@ impl<'a> From<&'a IndexStats> for StatsWire<'a> {
         StatsWire {
             index: &s.index,
             articles: s.articles,
+            stories: s.stories,
+            copies: s.copies,
             passages: s.passages,
             undated_articles: s.undated_articles,
             first_date: s.first_date.as_deref(),

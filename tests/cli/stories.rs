@@ -75,6 +75,16 @@ fn copies_of_a_story_collapse_count_once_and_regroup_when_the_archive_changes() 
     let out = env.index_corpus();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 
+    // info counts the stories and the copies.
+    let info = env.info();
+    assert_eq!(
+        (&info["articles"], &info["stories"], &info["copies"]),
+        (
+            &serde_json::json!(24),
+            &serde_json::json!(22),
+            &serde_json::json!(2)
+        )
+    );
     // One hit per story by default; the copies under the best-ranked one.
     let r = search(&env, &["zinc", "--all"]);
     assert_eq!(r.total_articles, 24);
