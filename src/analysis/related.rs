@@ -204,18 +204,24 @@ pub fn related(reader: &Reader, request: &RelatedRequest) -> Result<Related> {
     })
 }
 
-/// A word as the index's exact field holds it (lowercased, accents folded).
+/// A word as the index's exact field holds it (lowercased, accents folded). Called for every word of
+/// every article read: the analyzer is built once per thread.
 fn fold(word: &str) -> String {
-    let mut analyzer = exact_analyzer();
-    let mut stream = analyzer.token_stream(word);
-    let mut out = String::new();
-    while stream.advance() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&stream.token().text);
+    thread_local! {
+        static ANALYZER: std::cell::RefCell<tantivy::tokenizer::TextAnalyzer> =
+            std::cell::RefCell::new(exact_analyzer());
     }
-    out
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(word);
+        let mut out = String::new();
+        while stream.advance() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&stream.token().text);
+        }
+        out
+    })
 }
 
 /// The words of the query (folded), operators and field names aside.
