@@ -13,6 +13,10 @@
 //! are measured. `--within passage` measures the passage search (every word in one passage) instead of
 //! the default article search, `--rounds N` and `--processes N` set the repetitions, `--only QUERY` runs
 //! one query (for profiles).
+//!
+//! `--peer-queries FILE` measures instead the 47 queries of `../shared/tools/peers/queries.tsv`
+//! (`QUERY<TAB>[FROM..TO]`, words OR-ed: `--match any`), the set tantivy-cli is measured on by
+//! `../shared/tools/peers/run.sh`: top 10 with snippets, in-process, undated and dated apart.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -20,7 +24,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use dateline::index::Reader;
-use dateline::search::{search, SearchRequest, Within};
+use dateline::search::{search, MatchMode, SearchRequest, Within};
 use dateline::text::dates::parse_range;
 use serde::Serialize;
 
@@ -45,6 +49,10 @@ struct Args {
     only: Option<String>,
     /// `--within passage`: the searches before matching whole articles.
     within: Within,
+    /// The peers' query set (`QUERY<TAB>[FROM..TO]`), any-word mode.
+    peer_queries: Option<PathBuf>,
+    /// `--copies show`: copies of a story are not collapsed.
+    show_copies: bool,
 }
 
 fn parse_args() -> Result<Args> {
@@ -56,6 +64,8 @@ fn parse_args() -> Result<Args> {
         json: false,
         only: None,
         within: Within::Article,
+        peer_queries: None,
+        show_copies: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -67,6 +77,8 @@ fn parse_args() -> Result<Args> {
             "--processes" => args.processes = value()?.parse().context("--processes")?,
             "--json" => args.json = true,
             "--only" => args.only = Some(value()?),
+            "--show-copies" => args.show_copies = true,
+            "--peer-queries" => args.peer_queries = Some(PathBuf::from(value()?)),
             "--within" => {
                 args.within = match value()?.as_str() {
                     "passage" => Within::Passage,
@@ -137,6 +149,9 @@ fn time_ms(f: impl FnOnce() -> Result<usize>) -> Result<(f64, usize)> {
 
 fn main() -> Result<()> {
     let args = parse_args()?;
+    if let Some(path) = &args.peer_queries {
+        return peer_queries(&args, path);
+    }
     let queries: Vec<&str> = QUERY_SET.lines().filter(|l| !l.trim().is_empty()).collect();
     let reader = Reader::open(&args.index)
         .with_context(|| format!("cannot open the index {}", args.index.display()))?;
@@ -276,4 +291,87 @@ fn request(q: &str, within: Within) -> SearchRequest {
     r.count = false;
     r.within = within;
     r
+}
+
+#[derive(Debug, Serialize)]
+struct PeerReport {
+    index: String,
+    passages: u64,
+    segments: usize,
+    queries: usize,
+    undated: Figures,
+    dated: Figures,
+    per_query: Vec<(String, f64)>,
+}
+
+/// The peers' query set in any-word mode (see the file's doc comment).
+fn peer_queries(args: &Args, path: &PathBuf) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let reader = Reader::open(&args.index)
+        .with_context(|| format!("cannot open the index {}", args.index.display()))?;
+    let mut requests = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (q, range) = match line.split_once('\t') {
+            Some((q, r)) => (q, Some(r.trim())),
+            None => (line, None),
+        };
+        let mut r = request(q, args.within);
+        r.match_mode = MatchMode::Any;
+        r.collapse = !args.show_copies;
+        if let Some(range) = range.filter(|r| !r.is_empty()) {
+            let (since, until) = range
+                .split_once("..")
+                .with_context(|| format!("bad range {range}"))?;
+            r.dates = parse_range(Some(since), Some(until), None)
+                .map_err(|e| anyhow::anyhow!("bad range {range}: {e}"))?;
+        }
+        requests.push((line.to_string(), r, range.is_some()));
+    }
+    for (_, r, _) in &requests {
+        top10(&reader, r)?;
+    }
+    let mut undated = Vec::new();
+    let mut dated = Vec::new();
+    let mut per_query: Vec<Vec<f64>> = vec![Vec::new(); requests.len()];
+    for _ in 0..args.rounds {
+        for (i, (_, r, is_dated)) in requests.iter().enumerate() {
+            let (ms, _) = time_ms(|| top10(&reader, r))?;
+            per_query[i].push(ms);
+            if *is_dated {
+                dated.push(ms);
+            } else {
+                undated.push(ms);
+            }
+        }
+    }
+    let searcher = reader.searcher();
+    let report = PeerReport {
+        index: args.index.display().to_string(),
+        passages: searcher.num_docs(),
+        segments: searcher.segment_readers().len(),
+        queries: requests.len(),
+        undated: figures(undated),
+        dated: figures(dated),
+        per_query: requests
+            .iter()
+            .zip(per_query)
+            .map(|((q, _, _), ms)| (q.clone(), figures(ms).median))
+            .collect(),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "peer queries: undated median {:.3} ms p99 {:.3} ms; dated median {:.3} ms p99 {:.3} ms",
+            report.undated.median, report.undated.p99, report.dated.median, report.dated.p99
+        );
+        for (q, ms) in &report.per_query {
+            println!("    {q:<44} {ms:>8.3} ms");
+        }
+    }
+    Ok(())
 }

@@ -19,7 +19,7 @@ use crate::text::tokenizer::{WordForm, WordTokenizer};
 
 /// Bumped whenever the schema or the meaning of a field changes; an index of another version must be
 /// rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Name of the stemming analyzer.
 pub const STEM_ANALYZER: &str = "dateline_stem";
@@ -54,8 +54,8 @@ pub struct Fields {
     pub source_key: Field,
     /// One value per author.
     pub authors: Field,
-    /// A 64-bit hash of the article id ([`article_key`]), in the first passage (a fast column): what
-    /// story groups name articles by.
+    /// A 64-bit hash of the article id ([`article_key`]), in the first passage (a fast column, and
+    /// indexed: a story's copies are found by their keys): what story groups name articles by.
     pub key: Field,
     /// The article's MinHash signature (see [`crate::index::stories`]), in the first passage.
     pub minhash: Field,
@@ -133,7 +133,7 @@ pub fn build_schema() -> (Schema, Fields) {
     );
     let source_key = b.add_text_field(names::SOURCE_KEY, STRING);
     let authors = b.add_text_field(names::AUTHORS, STORED);
-    let key = b.add_u64_field(names::KEY, FAST);
+    let key = b.add_u64_field(names::KEY, NumericOptions::default() | FAST | INDEXED);
     let minhash = b.add_bytes_field(names::MINHASH, FAST);
     let fields = Fields {
         article,

@@ -1,7 +1,7 @@
 //! The collectors of a search: a small record of every match (score, date, article, passage, address)
 //! read from the fast fields, and totals of matching passages and articles counted without scores.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -96,20 +96,26 @@ impl SegmentCollector for SegmentMatches {
     }
 
     fn harvest(self) -> Vec<HitRef> {
-        // Resolve each distinct article ordinal of the segment to its id once.
-        let mut ids: HashMap<u64, Arc<str>> = HashMap::new();
-        let mut buf = String::new();
+        // Resolve each distinct article ordinal of the segment to its id once, in ordinal order (one
+        // pass over the dictionary's blocks rather than a block decoded per lookup).
+        let mut ords: Vec<u64> = self.raw.iter().map(|r| r.4).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut names: Vec<Arc<str>> = Vec::with_capacity(ords.len());
+        if let Some(col) = &self.columns.articles {
+            let known: Vec<u64> = ords.iter().copied().filter(|&o| o != u64::MAX).collect();
+            let _ = col.dictionary().sorted_ords_to_term_cb(&known, |bytes| {
+                names.push(Arc::from(String::from_utf8_lossy(bytes).as_ref()));
+            });
+        }
+        let empty: Arc<str> = Arc::from("");
         let mut out = Vec::with_capacity(self.raw.len());
         for (score, doc, date, passage, ord) in self.raw {
-            let article = ids
-                .entry(ord)
-                .or_insert_with(|| {
-                    buf.clear();
-                    if let Some(col) = &self.columns.articles {
-                        let _ = col.ord_to_str(ord, &mut buf);
-                    }
-                    Arc::from(buf.as_str())
-                })
+            let article = ords
+                .binary_search(&ord)
+                .ok()
+                .and_then(|i| names.get(i))
+                .unwrap_or(&empty)
                 .clone();
             out.push(HitRef {
                 score,

@@ -235,6 +235,20 @@ impl Compiler<'_> {
     /// An unquoted word: the stemmed field, plus the exact field's score where the exact form is there;
     /// a word the analyzer splits is a phrase of its parts in both fields.
     fn compile_word(&mut self, w: &str, polarity: Polarity) -> Option<Box<dyn Query>> {
+        let (stem, exact) = self.word_parts(w, polarity)?;
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, stem),
+            (Occur::Should, exact),
+        ])))
+    }
+
+    /// The two parts of an unquoted word: its stem (which matches) and its exact form (boosted, which
+    /// only adds to the score where present).
+    fn word_parts(
+        &mut self,
+        w: &str,
+        polarity: Polarity,
+    ) -> Option<(Box<dyn Query>, Box<dyn Query>)> {
         let exact = analyze(&mut self.exact, w);
         let stems = analyze(&mut self.stem, w);
         if exact.is_empty() || stems.is_empty() {
@@ -267,10 +281,7 @@ impl Compiler<'_> {
             self.headline_words
                 .push(terms_query(self.fields.head, &stems, 0));
         }
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Must, terms_query(self.current.text, &stems, 0)),
-            (Occur::Should, exact_clause),
-        ])))
+        Some((terms_query(self.current.text, &stems, 0), exact_clause))
     }
 
     /// `word*`: every word of the exact field that starts with the analyzed prefix.
@@ -357,6 +368,17 @@ impl Compiler<'_> {
                     } else {
                         polarity
                     };
+                    if let (Occur::Should, Node::Word(w)) = (occur, node) {
+                        // An optional word joins the clauses as its stem and its exact form, side by
+                        // side: the same matches and scores as the word's own "stem, and exact if
+                        // present", and a union of single terms lets the top-N search skip blocks
+                        // of postings that cannot make the cut (block-max WAND).
+                        if let Some((stem, exact)) = self.word_parts(w, sub_polarity) {
+                            clauses.push((Occur::Should, stem));
+                            clauses.push((Occur::Should, exact));
+                        }
+                        continue;
+                    }
                     if let Some(q) = self.compile(node, sub_polarity) {
                         clauses.push((occur, q));
                     }

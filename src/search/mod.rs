@@ -11,6 +11,7 @@
 //! lacks.
 
 mod article;
+mod collapse;
 mod collectors;
 pub mod compile;
 pub mod date_filter;
@@ -181,10 +182,9 @@ fn passage_hits(
     let fields = *reader.fields();
     let searcher = reader.searcher();
     let query = within_dates(query, &fields, reader.date_bounds(), &request.dates);
-    // Collapsing copies needs every match (a story's copies may rank anywhere); without copies in
-    // the index there is nothing to collapse.
+    // Without copies in the index there is nothing to collapse.
     let collapse = request.collapse && !reader.stories().shared().is_empty();
-    let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1 && !collapse;
+    let top_only = request.sort == SortOrder::Relevance && request.per_article <= 1;
     Ok(match request.limit {
         Some(n) if top_only => {
             // Two cheap passes beat one expensive one: counting needs no scores, and the top-N
@@ -201,7 +201,19 @@ fn passage_hits(
             } else {
                 None
             };
-            let refs = top_refs(reader, query.as_ref(), n, lede_boost, request)?;
+            let refs = if collapse {
+                collapse::collapsed_top(reader, query.as_ref(), n, lede_boost, request)?
+            } else {
+                top_refs(
+                    reader,
+                    query.as_ref(),
+                    n,
+                    n.saturating_mul(2),
+                    lede_boost,
+                    request,
+                    None,
+                )?
+            };
             (refs, counts)
         }
         _ => {

@@ -1,18 +1,17 @@
 //! Ranking: the weights of the signals added to BM25, the order of the hits (by score, or by date) with
 //! the per-article limit, and finding the top N without ranking every match.
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
-use tantivy::collector::{SegmentCollector, TopDocs};
-use tantivy::index::SegmentId;
-use tantivy::query::Query;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::collector::SegmentCollector;
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocAddress, Score, SegmentOrdinal};
 
 use super::collectors::{HitRef, SegmentMatches};
 use super::SearchRequest;
 use crate::error::Result;
-use crate::index::reader::{Reader, SegmentColumns};
+use crate::index::reader::Reader;
 
 /// Ranking signals added to BM25, with weights chosen on the dev sets (see README, "Relevance").
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,71 +84,164 @@ pub enum SortOrder {
 /// The best `n` hits by relevance with at most one passage per article (or no per-article limit),
 /// reading only as many top documents as needed: the window grows until the ranked hits are
 /// complete and no unread document could tie the last one kept.
+///
+/// The first window holds `first_window` passages (at least 16).
+///
+/// With `collapse`, the window's hits go through it instead of [`rank`] (it ranks them and keeps one
+/// article per story, at most `n`): the window grows until `n` are kept or every match was read.
 pub(super) fn top_refs(
     reader: &Reader,
     query: &dyn Query,
     n: usize,
+    first_window: usize,
     lede_boost: f32,
     request: &SearchRequest,
+    collapse: Option<&dyn Fn(Vec<HitRef>) -> Result<Vec<HitRef>>>,
 ) -> Result<Vec<HitRef>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    // The columns of every segment: the collector ranks by (score with the lede boost, date), the
-    // first two keys of the final order, so that passages of equal score (copies of one story)
-    // are cut at the same place as in the full ranking and the window rarely has to grow.
-    let columns: Arc<HashMap<SegmentId, Arc<SegmentColumns>>> = Arc::new(
-        reader
-            .searcher()
-            .segment_readers()
-            .iter()
-            .enumerate()
-            .map(|(ord, r)| {
-                Ok((
-                    r.segment_id(),
-                    reader.segment_columns(ord as SegmentOrdinal)?,
-                ))
-            })
-            .collect::<tantivy::Result<_>>()?,
-    );
-    let mut window = n.saturating_mul(2).max(16);
+    let mut window = first_window.max(16);
     loop {
-        let columns = columns.clone();
-        let collector = TopDocs::with_limit(window).tweak_score(move |reader: &SegmentReader| {
-            let columns = columns.get(&reader.segment_id()).cloned();
-            move |doc: DocId, score: Score| -> (Score, i64) {
-                let Some(c) = &columns else {
-                    return (score, i64::MIN);
-                };
-                let score = if lede_boost > 0.0 && c.passages.first(doc) == Some(1) {
-                    score + lede_boost
-                } else {
-                    score
-                };
-                let date = c
-                    .dates
-                    .first(doc)
-                    .map_or(i64::MIN, |d| d.into_timestamp_secs());
-                (score, date)
-            }
-        });
-        let top = reader.searcher().search(query, &collector)?;
+        let top = top_passages(reader, query, window, lede_boost)?;
         let exhausted = top.len() < window;
-        let floor = top.last().map(|(key, _)| *key);
-        let scored: Vec<(Score, DocAddress)> = top.into_iter().map(|((s, _), a)| (s, a)).collect();
+        let floor = top.last().map(|&(score, date, _)| (score, date));
+        let scored: Vec<(Score, DocAddress)> = top.into_iter().map(|(s, _, a)| (s, a)).collect();
         let refs = hit_refs(reader, &scored)?;
-        let ranked = rank(refs, request);
+        let ranked = match collapse {
+            Some(collapse) => collapse(refs)?,
+            None => rank(refs, request),
+        };
         let complete = ranked.len() == n
             && ranked
                 .last()
                 .map(|h| (h.score, h.date.unwrap_or(i64::MIN)))
                 .zip(floor)
-                .is_some_and(|(last, floor)| last > floor);
+                .is_some_and(|(last, floor)| {
+                    last.0 > floor.0 || (last.0 == floor.0 && last.1 > floor.1)
+                });
         if exhausted || complete {
             return Ok(ranked);
         }
         window = window.saturating_mul(4);
     }
+}
+
+/// A passage in the running top N: ranked by score (with the lede boost), then date (newest first),
+/// then index order.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: Score,
+    date: i64,
+    address: DocAddress,
+}
+
+impl Ranked {
+    /// Whether `self` ranks before `other`.
+    fn before(&self, other: &Ranked) -> bool {
+        self.score
+            .total_cmp(&other.score)
+            .then(self.date.cmp(&other.date))
+            .then_with(|| {
+                (other.address.segment_ord, other.address.doc_id)
+                    .cmp(&(self.address.segment_ord, self.address.doc_id))
+            })
+            .is_gt()
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        !self.before(other) && !other.before(self)
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    /// Greater is worse, so that a max-heap holds the worst kept passage on top.
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        if self.before(other) {
+            std::cmp::Ordering::Less
+        } else if other.before(self) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    }
+}
+
+/// The best `window` passages matching `query` by (score with the lede boost, date), best first, as
+/// (score, date or `i64::MIN`, address).
+///
+/// The segments are read in turn with tantivy's pruning loop: once `window` passages are kept, a
+/// passage is only looked at when its score could reach the worst kept one, allowing for the lede
+/// boost, so that a union of words skips whole blocks of postings (block-max WAND) and most passages
+/// cost no column read.
+fn top_passages(
+    reader: &Reader,
+    query: &dyn Query,
+    window: usize,
+    lede_boost: f32,
+) -> Result<Vec<(Score, i64, DocAddress)>> {
+    let searcher = reader.searcher();
+    let weight = query.weight(EnableScoring::enabled_from_searcher(&searcher))?;
+    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(window + 1);
+    let threshold = |heap: &BinaryHeap<Ranked>| -> Score {
+        match heap.peek() {
+            Some(worst) if heap.len() >= window => {
+                // Below this, not even the lede boost lifts a passage to the worst kept (with a
+                // margin for rounding: a tie may still win on its date).
+                let t = worst.score - lede_boost;
+                t - t.abs().max(1.0) * 1e-4
+            }
+            _ => Score::NEG_INFINITY,
+        }
+    };
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
+        let columns = reader.segment_columns(ord)?;
+        let alive = segment.alive_bitset();
+        weight.for_each_pruning(threshold(&heap), segment, &mut |doc, score| {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                return threshold(&heap);
+            }
+            let score = if lede_boost > 0.0 && columns.passages.first(doc) == Some(1) {
+                score + lede_boost
+            } else {
+                score
+            };
+            if heap.len() >= window && heap.peek().is_some_and(|w| score < w.score) {
+                return threshold(&heap);
+            }
+            let candidate = Ranked {
+                score,
+                date: columns
+                    .dates
+                    .first(doc)
+                    .map_or(i64::MIN, |d| d.into_timestamp_secs()),
+                address: DocAddress::new(ord, doc),
+            };
+            if heap.len() < window {
+                heap.push(candidate);
+            } else if heap.peek().is_some_and(|w| candidate.before(w)) {
+                heap.pop();
+                heap.push(candidate);
+            }
+            threshold(&heap)
+        })?;
+    }
+    Ok(heap
+        .into_sorted_vec()
+        .into_iter()
+        .map(|r| (r.score, r.date, r.address))
+        .collect())
 }
 
 /// Reads the small per-hit record of each scored address from the fast fields.

@@ -209,3 +209,69 @@ fn copies_of_a_story_collapse_count_once_and_regroup_when_the_archive_changes() 
         "one story of several articles"
     );
 }
+
+/// The top hits by passage come from a window of the best passages, widened until enough stories
+/// are shown; they must be the first hits of the ranking of every match (`--all`), copies included.
+#[test]
+fn top_passages_with_copies_collapsed_are_the_head_of_the_full_ranking() {
+    let env = Env::new();
+    let mut n = 0;
+    for story in 0..24u64 {
+        let mut words = text(500 + story, 90 + (story as usize % 5) * 20);
+        // Scores differ from story to story: more of `zinc` and `lead` in some.
+        for k in 0..(story % 4) {
+            words[20 + 10 * k as usize] = "zinc".to_string();
+        }
+        if story % 3 == 0 {
+            words[33] = "lead".to_string();
+        }
+        for copy in 0..=(story % 6) {
+            let mut w = words.clone();
+            if copy % 2 == 1 {
+                w[50] = format!("edit{copy}");
+            }
+            env.write(
+                &format!("s{story:02}/c{copy}.txt"),
+                article(&format!("2023-03-{:02}", 1 + (copy + story) % 28), &w, 30),
+            );
+            n += 1;
+        }
+    }
+    let out = env.index_corpus();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(n > 70);
+    for query in ["zinc", "zinc lead", "lead OR zinc", "zinc -lead"] {
+        for mode in ["any", "all"] {
+            let all = search(
+                &env,
+                &[query, "--within", "passage", "--match", mode, "--all"],
+            );
+            assert!(all.hits.len() >= 3, "{query}: {}", all.hits.len());
+            for k in [1usize, 3, 10] {
+                let top = search(
+                    &env,
+                    &[
+                        query,
+                        "--within",
+                        "passage",
+                        "--match",
+                        mode,
+                        "-n",
+                        &k.to_string(),
+                    ],
+                );
+                let key = |h: &crate::util::Hit| {
+                    (
+                        h.article.clone(),
+                        h.passage,
+                        h.score.to_bits(),
+                        h.copy_ids.clone(),
+                    )
+                };
+                let got: Vec<_> = top.hits.iter().map(key).collect();
+                let want: Vec<_> = all.hits.iter().take(k).map(key).collect();
+                assert_eq!(got, want, "{query} --match {mode} -n {k}");
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The top passages of a search with the copies of a story collapsed, read without collecting every
+//! match: a window of the best passages is ranked and one article kept per story; the window grows
+//! until the hits asked for are kept (see [`super::ranking::top_refs`]). The copies hidden under each
+//! hit are then found by their keys (the story file lists its members' keys, the index finds each
+//! key's first passage) and kept when the query matches one of their passages.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::query::{EnableScoring, Query};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Term, TERMINATED};
+
+use super::collectors::HitRef;
+use super::ranking::{rank, top_refs};
+use super::{ArticleIds, SearchRequest, StoryLookup};
+use crate::error::Result;
+use crate::index::reader::Reader;
+use crate::index::stories::StoryRef;
+
+/// The best `n` passages by relevance (at most one per article unless `request.per_article` is 0),
+/// one article per story, each story's other matching articles in the first hit's `copies`.
+pub(super) fn collapsed_top(
+    reader: &Reader,
+    query: &dyn Query,
+    n: usize,
+    lede_boost: f32,
+    request: &SearchRequest,
+) -> Result<Vec<HitRef>> {
+    let lookup = StoryLookup::new(reader);
+    let mut unlimited = request.clone();
+    unlimited.limit = None;
+    // The articles of the last window, by key: matches, so copies found there need no lookup.
+    let window: RefCell<HashMap<u64, Arc<str>>> = RefCell::new(HashMap::new());
+    let keep = |refs: Vec<HitRef>| -> Result<Vec<HitRef>> {
+        // The article shown for each story: the first met in the ranking.
+        let mut shown: HashMap<StoryRef, Arc<str>> = HashMap::new();
+        let mut seen = window.borrow_mut();
+        seen.clear();
+        let mut out = Vec::new();
+        for h in rank(refs, &unlimited) {
+            let first = first_doc(&h);
+            let columns = reader.segment_columns(h.address.segment_ord)?;
+            if let Some(key) = columns.keys.as_ref().and_then(|k| k.first(first)) {
+                seen.insert(key, h.article.clone());
+            }
+            if out.len() == n {
+                continue;
+            }
+            let story = columns.story(h.address.segment_ord, first, &lookup.stories);
+            let article = shown.entry(story).or_insert_with(|| h.article.clone());
+            if *article == h.article {
+                out.push(h);
+            }
+        }
+        Ok(out)
+    };
+    // Stories of several copies need a wider window to show `n` of them: start from the mean
+    // number of articles of such a story.
+    let stories = &lookup.stories;
+    let per_story = stories
+        .grouped_articles()
+        .checked_div(stories.shared().len())
+        .unwrap_or(1)
+        .max(1);
+    let mut hits = top_refs(
+        reader,
+        query,
+        n,
+        n.saturating_mul(per_story).saturating_mul(2),
+        lede_boost,
+        request,
+        Some(&keep),
+    )?;
+    add_copies(reader, query, &lookup, &window.into_inner(), &mut hits)?;
+    Ok(hits)
+}
+
+/// The first passage of a hit's article (its passages are neighbours, numbered from 1).
+fn first_doc(h: &HitRef) -> DocId {
+    h.address
+        .doc_id
+        .saturating_sub(u32::try_from(h.passage.saturating_sub(1)).unwrap_or(u32::MAX))
+}
+
+/// Fills `copies` of each article's first hit: the other articles of its story that `query` matches.
+fn add_copies(
+    reader: &Reader,
+    query: &dyn Query,
+    lookup: &StoryLookup<'_>,
+    matched: &HashMap<u64, Arc<str>>,
+    hits: &mut [HitRef],
+) -> Result<()> {
+    let mut found: Vec<Vec<Arc<str>>> = vec![Vec::new(); hits.len()];
+    // The member keys to look for, each with the hit it would be a copy of.
+    let mut wanted: HashMap<u64, usize> = HashMap::new();
+    let mut seen_articles: Vec<Arc<str>> = Vec::new();
+    for (i, h) in hits.iter().enumerate() {
+        if seen_articles.contains(&h.article) {
+            continue;
+        }
+        seen_articles.push(h.article.clone());
+        let story = lookup.of(h.address.segment_ord, first_doc(h))?;
+        let Some(story) = lookup.stories.get(story) else {
+            continue;
+        };
+        let own = reader
+            .segment_columns(h.address.segment_ord)?
+            .keys
+            .as_ref()
+            .and_then(|k| k.first(first_doc(h)));
+        for &key in &story.members {
+            if Some(key) == own {
+                continue;
+            }
+            match matched.get(&key) {
+                Some(article) => found[i].push(article.clone()),
+                None => {
+                    wanted.insert(key, i);
+                }
+            }
+        }
+    }
+    let searcher = reader.searcher();
+    let key_field = reader.fields().key;
+    let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
+    let mut ids = ArticleIds::new(reader);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as tantivy::SegmentOrdinal;
+        // The first passages of the wanted articles in this segment.
+        let keys = segment.inverted_index(key_field)?;
+        let mut firsts: Vec<(DocId, usize)> = Vec::new();
+        if wanted.is_empty() {
+            break;
+        }
+        for (&key, &hit) in &wanted {
+            let term = Term::from_field_u64(key_field, key);
+            let Some(mut postings) = keys
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if segment.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                    firsts.push((doc, hit));
+                }
+                postings.advance();
+            }
+        }
+        // A key names one article: found here, it is not looked for in later segments.
+        for (doc, _) in &firsts {
+            if let Some(key) = reader
+                .segment_columns(ord)?
+                .keys
+                .as_ref()
+                .and_then(|k| k.first(*doc))
+            {
+                wanted.remove(&key);
+            }
+        }
+        if firsts.is_empty() {
+            continue;
+        }
+        firsts.sort_unstable();
+        let columns = reader.segment_columns(ord)?;
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        for (first, hit) in firsts {
+            let mut doc = scorer.doc();
+            if doc < first {
+                doc = scorer.seek(first);
+            }
+            if doc == TERMINATED {
+                break;
+            }
+            // A match in this article: a passage at or after its first whose article starts there.
+            let passage = columns.passages.first(doc).unwrap_or(1);
+            let start = doc.saturating_sub(u32::try_from(passage.saturating_sub(1)).unwrap_or(0));
+            if start == first {
+                found[hit].push(ids.get(ord, first)?);
+            }
+        }
+    }
+    for (h, mut copies) in hits.iter_mut().zip(found) {
+        copies.sort();
+        copies.dedup();
+        h.copies = copies;
+    }
+    Ok(())
+}
