@@ -192,7 +192,7 @@ impl Fts5 {
                 let Ok(bytes) = std::fs::read(&file.path) else {
                     continue;
                 };
-                let Ok(parsed) = parse_article(&file.id, &file.rel_path, &bytes) else {
+                let Ok(parsed) = parse_article(&file.id, file.rel_path(), &bytes) else {
                     continue;
                 };
                 for passage in split_passages(&parsed.article.paragraphs) {

@@ -285,11 +285,36 @@ pub struct Story {
     pub members: Vec<u64>,
 }
 
+/// Hashes an article key to itself: keys are already 64-bit hashes of ids, so a map of a million
+/// of them needs no hashing of its own (building the map of a 1 GB archive's stories took a fifth of
+/// a search).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+/// A map by article key (see [`KeyHasher`]).
+pub type KeyMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Stories of several articles, and which story each such article belongs to.
 #[derive(Debug, Clone, Default)]
 pub struct Stories {
     stories: Vec<Story>,
-    by_key: HashMap<u64, u32>,
+    by_key: KeyMap<u32>,
 }
 
 /// Which story an article belongs to: one of several articles, or its own.
@@ -301,7 +326,8 @@ pub enum StoryRef {
 
 impl Stories {
     pub fn new(stories: Vec<Story>) -> Stories {
-        let mut by_key = HashMap::new();
+        let members = stories.iter().map(|s| s.members.len()).sum();
+        let mut by_key = KeyMap::with_capacity_and_hasher(members, Default::default());
         for (i, s) in stories.iter().enumerate() {
             for &k in &s.members {
                 by_key.insert(k, i as u32);

@@ -15,16 +15,44 @@ use super::article::SkipReason;
 pub struct CorpusFile {
     /// Full path to read.
     pub path: PathBuf,
-    /// Path below the root with `/` separators (where path dates are read from).
-    pub rel_path: String,
-    /// The article id: `rel_path`, prefixed with `LABEL:` for a secondary root.
+    /// The article id: the path below the root with `/` separators, prefixed with `LABEL:` for a
+    /// secondary root.
     pub id: String,
-    /// Label of the root the file is under (empty for the first root of an index).
-    pub label: String,
+    /// Where the path below the root starts in `id` (a walk holds every file it finds: the label and
+    /// the relative path are not kept apart).
+    rel_start: u32,
     /// Size in bytes when walked.
     pub size: u64,
     /// Modification time in nanoseconds since the epoch when walked (0 when unknown).
     pub mtime_ns: i128,
+}
+
+impl CorpusFile {
+    /// A file of the root labelled `label`, at `rel_path` below it.
+    pub fn new(path: PathBuf, label: &str, rel_path: &str) -> CorpusFile {
+        let id = article_id(label, rel_path);
+        let rel_start = u32::try_from(id.len() - rel_path.len()).unwrap_or(0);
+        CorpusFile {
+            path,
+            id,
+            rel_start,
+            size: 0,
+            mtime_ns: 0,
+        }
+    }
+
+    /// The path below the root with `/` separators (where path dates are read from).
+    pub fn rel_path(&self) -> &str {
+        self.id.get(self.rel_start as usize..).unwrap_or(&self.id)
+    }
+
+    /// The label of the root the file is under (empty for the first root of an index).
+    pub fn label(&self) -> &str {
+        match self.rel_start {
+            0 => "",
+            n => self.id.get(..n as usize - 1).unwrap_or(""),
+        }
+    }
 }
 
 /// One walk result: a file to read, or an entry that cannot be indexed and why.
@@ -158,14 +186,7 @@ pub fn walk_names(root: &Path, label: &str) -> impl Iterator<Item = WalkItem> {
                     });
                 }
                 let rel_path = rel_path_below(&root_buf, &path);
-                Some(WalkItem::File(CorpusFile {
-                    id: article_id(&label, &rel_path),
-                    label: label.clone(),
-                    path,
-                    rel_path,
-                    size: 0,
-                    mtime_ns: 0,
-                }))
+                Some(WalkItem::File(CorpusFile::new(path, &label, &rel_path)))
             }
         })
 }
@@ -184,5 +205,15 @@ mod tests {
         assert_eq!(id_below_root(root, &path, ""), "caf%E9/a.txt");
         assert_eq!(id_below_root(root, &path, "more"), "more:caf%E9/a.txt");
         assert_eq!(id_below_root(root, root, ""), "");
+        let f = CorpusFile::new(path.clone(), "more", "caf%E9/a.txt");
+        assert_eq!(
+            (f.id.as_str(), f.label(), f.rel_path()),
+            ("more:caf%E9/a.txt", "more", "caf%E9/a.txt")
+        );
+        let f = CorpusFile::new(path, "", "a/b.txt");
+        assert_eq!(
+            (f.id.as_str(), f.label(), f.rel_path()),
+            ("a/b.txt", "", "a/b.txt")
+        );
     }
 }

@@ -17,7 +17,7 @@ use super::ranking::{rank, top_refs};
 use super::{ArticleIds, SearchRequest, StoryLookup};
 use crate::error::Result;
 use crate::index::reader::Reader;
-use crate::index::stories::StoryRef;
+use crate::index::stories::{KeyMap, StoryRef};
 
 /// The best `n` passages by relevance (at most one per article unless `request.per_article` is 0),
 /// one article per story, each story's other matching articles in the first hit's `copies`.
@@ -32,7 +32,7 @@ pub(super) fn collapsed_top(
     let mut unlimited = request.clone();
     unlimited.limit = None;
     // The articles of the last window, by key: matches, so copies found there need no lookup.
-    let window: RefCell<HashMap<u64, Arc<str>>> = RefCell::new(HashMap::new());
+    let window: RefCell<KeyMap<Arc<str>>> = RefCell::new(KeyMap::default());
     let keep = |refs: Vec<HitRef>| -> Result<Vec<HitRef>> {
         // The article shown for each story: the first met in the ranking.
         let mut shown: HashMap<StoryRef, Arc<str>> = HashMap::new();
@@ -89,12 +89,12 @@ fn add_copies(
     reader: &Reader,
     query: &dyn Query,
     lookup: &StoryLookup<'_>,
-    matched: &HashMap<u64, Arc<str>>,
+    matched: &KeyMap<Arc<str>>,
     hits: &mut [HitRef],
 ) -> Result<()> {
     let mut found: Vec<Vec<Arc<str>>> = vec![Vec::new(); hits.len()];
     // The member keys to look for, each with the hit it would be a copy of.
-    let mut wanted: HashMap<u64, usize> = HashMap::new();
+    let mut wanted: KeyMap<usize> = KeyMap::default();
     let mut seen_articles: Vec<Arc<str>> = Vec::new();
     for (i, h) in hits.iter().enumerate() {
         if seen_articles.contains(&h.article) {
@@ -126,6 +126,13 @@ fn add_copies(
     let key_field = reader.fields().key;
     let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
     let mut ids = ArticleIds::new(reader);
+    // Each key is looked up in the segments until found (about a microsecond a lookup); when that
+    // costs more than reading the key of every match (a story of a thousand copies), the matches
+    // are read instead.
+    let lookups = wanted.len() * searcher.segment_readers().len();
+    if lookups as u64 > estimated_matches(&searcher, query) / LOOKUPS_PER_MATCH_READ {
+        return copies_among_matches(reader, weight.as_ref(), &wanted, found, hits);
+    }
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let ord = ord as tantivy::SegmentOrdinal;
         // The first passages of the wanted articles in this segment.
@@ -189,4 +196,90 @@ fn add_copies(
         h.copies = copies;
     }
     Ok(())
+}
+
+/// How many matches cost as much to read as one key lookup (measured: a lookup in a segment's key
+/// dictionary about 1 us, a match's passage and key columns read about 50 ns).
+const LOOKUPS_PER_MATCH_READ: u64 = 20;
+
+/// An upper bound of the passages `query` matches: the sum of its terms' document frequencies.
+fn estimated_matches(searcher: &tantivy::Searcher, query: &dyn Query) -> u64 {
+    let mut total = 0u64;
+    query.query_terms(&mut |term, _| {
+        total = total.saturating_add(searcher.doc_freq(term).unwrap_or(u64::MAX / 4));
+    });
+    total
+}
+
+/// As the end of [`add_copies`], reading every match's article key instead of looking the keys up.
+fn copies_among_matches(
+    reader: &Reader,
+    weight: &dyn tantivy::query::Weight,
+    wanted: &KeyMap<usize>,
+    mut found: Vec<Vec<Arc<str>>>,
+    hits: &mut [HitRef],
+) -> Result<()> {
+    let searcher = reader.searcher();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as tantivy::SegmentOrdinal;
+        let columns = reader.segment_columns(ord)?;
+        let Some(keys) = columns.keys.as_ref() else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        let mut firsts: Vec<(DocId, usize)> = Vec::new();
+        let mut last = TERMINATED;
+        weight.for_each_no_score(segment, &mut |docs| {
+            for &doc in docs {
+                let passage = columns.passages.first(doc).unwrap_or(1);
+                let first =
+                    doc.saturating_sub(u32::try_from(passage.saturating_sub(1)).unwrap_or(0));
+                if first == last || alive.is_some_and(|a| !a.is_alive(first)) {
+                    continue;
+                }
+                last = first;
+                if let Some(&hit) = keys.first(first).and_then(|k| wanted.get(&k)) {
+                    firsts.push((first, hit));
+                }
+            }
+        })?;
+        firsts.sort_unstable();
+        firsts.dedup();
+        let docs: Vec<DocId> = firsts.iter().map(|&(d, _)| d).collect();
+        for ((_, hit), id) in firsts.iter().zip(ids_of(&columns, &docs)) {
+            found[*hit].push(id);
+        }
+    }
+    for (h, mut copies) in hits.iter_mut().zip(found) {
+        copies.sort();
+        copies.dedup();
+        h.copies = copies;
+    }
+    Ok(())
+}
+
+/// The article ids of documents of one segment, in the order given: their ordinals are resolved in
+/// order, one pass over the dictionary's blocks (a lookup each decodes a block each).
+fn ids_of(columns: &crate::index::reader::SegmentColumns, docs: &[DocId]) -> Vec<Arc<str>> {
+    let empty: Arc<str> = Arc::from("");
+    let Some(col) = &columns.articles else {
+        return vec![empty; docs.len()];
+    };
+    let of_doc: Vec<Option<u64>> = docs.iter().map(|&d| col.term_ords(d).next()).collect();
+    let mut ords: Vec<u64> = of_doc.iter().flatten().copied().collect();
+    ords.sort_unstable();
+    ords.dedup();
+    let mut names: Vec<Arc<str>> = Vec::with_capacity(ords.len());
+    let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        names.push(Arc::from(String::from_utf8_lossy(bytes).as_ref()));
+    });
+    of_doc
+        .iter()
+        .map(|o| {
+            o.and_then(|o| ords.binary_search(&o).ok())
+                .and_then(|i| names.get(i))
+                .unwrap_or(&empty)
+                .clone()
+        })
+        .collect()
 }

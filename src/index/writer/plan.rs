@@ -160,7 +160,7 @@ mod tests {
                 root: String::new(),
                 size: f.size,
                 mtime_ns: f.mtime_ns,
-                hash: String::new(),
+                hash: [0; 32],
                 articles: 1,
             },
         );
@@ -195,7 +195,7 @@ mod tests {
                     root: String::new(),
                     size: 0,
                     mtime_ns: 0,
-                    hash: String::new(),
+                    hash: [0; 32],
                     articles: 1,
                 },
             );

@@ -160,8 +160,11 @@ pub(super) fn run(
         });
         for outcome in out_rx {
             if let FileOutcome::Indexed { id, .. } = &outcome {
-                // Its committed articles were deleted (the first group deletes the file's).
-                touched.insert(id.clone());
+                // Its committed articles were deleted (the first group deletes the file's); a run
+                // into an empty index has none.
+                if target.committed.is_some() {
+                    touched.insert(id.clone());
+                }
             }
             if let Some(e) = record(outcome, state, report, &mut replaced, on_event) {
                 failure.get_or_insert(e);
@@ -323,8 +326,8 @@ fn process_single(
     };
     let state = file_state(&file, bytes.len() as u64, blake3::hash(&bytes));
     let target = shared.target;
-    let previous_hash = target.previous.get(&file.id).map(|p| p.hash.as_str());
-    if previous_hash == Some(state.hash.as_str()) {
+    let previous_hash = target.previous.get(&file.id).map(|p| p.hash);
+    if previous_hash == Some(state.hash) {
         return FileOutcome::Same {
             id: file.id,
             state,
@@ -332,8 +335,8 @@ fn process_single(
         };
     }
     let parsed = match format {
-        Some(InputFormat::Html) => parse_html(&file.id, &file.rel_path, &bytes),
-        _ => parse_article(&file.id, &file.rel_path, &bytes),
+        Some(InputFormat::Html) => parse_html(&file.id, file.rel_path(), &bytes),
+        _ => parse_article(&file.id, file.rel_path(), &bytes),
     };
     let parsed = match parsed {
         Ok(p) => p,
@@ -360,8 +363,8 @@ fn process_container(file: CorpusFile, format: InputFormat, shared: &Shared<'_>)
         return skipped(file, SkipReason::Empty);
     }
     let state = file_state(&file, size, hash);
-    let previous_hash = target.previous.get(&file.id).map(|p| p.hash.as_str());
-    if previous_hash == Some(state.hash.as_str()) {
+    let previous_hash = target.previous.get(&file.id).map(|p| p.hash);
+    if previous_hash == Some(state.hash) {
         return FileOutcome::Same {
             id: file.id,
             state,
@@ -445,10 +448,10 @@ fn process_container(file: CorpusFile, format: InputFormat, shared: &Shared<'_>)
 
 fn file_state(file: &CorpusFile, size: u64, hash: blake3::Hash) -> FileState {
     FileState {
-        root: file.label.clone(),
+        root: file.label().to_string(),
         size,
         mtime_ns: file.mtime_ns,
-        hash: hash.to_hex().to_string(),
+        hash: *hash.as_bytes(),
         articles: 1,
     }
 }
@@ -511,7 +514,7 @@ impl<'s, 'a> Group<'s, 'a> {
         Group {
             shared,
             file_id: Arc::from(file.id.as_str()),
-            rel_path: Arc::from(file.rel_path.as_str()),
+            rel_path: Arc::from(file.rel_path()),
             pending: Vec::new(),
             pending_passages: 0,
             sent: 0,
