@@ -313,16 +313,27 @@ fn article_hits(
         passages += u64::from(m.term_passages);
         matches.push(m);
     })?;
-    let lookup = StoryLookup::new(reader);
-    let stories = lookup.stories.clone();
+    let stories = reader.stories();
+    // Matches come segment by segment: each segment's columns are fetched once.
     let mut story_of = Vec::with_capacity(matches.len());
+    let mut columns: Option<(u32, Arc<crate::index::reader::SegmentColumns>)> = None;
     for m in &matches {
-        story_of.push(lookup.of(m.segment, m.start)?);
+        let c = match &columns {
+            Some((segment, c)) if *segment == m.segment => c.clone(),
+            _ => {
+                let c = reader.segment_columns(m.segment)?;
+                columns = Some((m.segment, c.clone()));
+                c
+            }
+        };
+        story_of.push(c.story(m.segment, m.start, &stories));
     }
+    let mut distinct: foldhash::HashSet<StoryRef> = foldhash::HashSet::default();
+    distinct.extend(story_of.iter().copied());
     let counts = MatchCounts {
         passages,
         articles: matches.len() as u64,
-        stories: story_of.iter().collect::<HashSet<_>>().len() as u64,
+        stories: distinct.len() as u64,
         first: with_dates
             .then(|| matches.iter().filter_map(|m| m.date).min())
             .flatten(),
@@ -338,7 +349,7 @@ fn article_hits(
             SortOrder::Newest => a.date.unwrap_or(i64::MIN) > b.date.unwrap_or(i64::MIN),
             SortOrder::Oldest => a.date.unwrap_or(i64::MAX) < b.date.unwrap_or(i64::MAX),
         };
-        let mut best: std::collections::HashMap<StoryRef, usize> = Default::default();
+        let mut best: foldhash::HashMap<StoryRef, usize> = foldhash::HashMap::default();
         for (i, story) in story_of.iter().enumerate() {
             if let StoryRef::Shared(_) = story {
                 let slot = best.entry(*story).or_insert(i);

@@ -151,7 +151,7 @@ impl IndexReport {
 enum RunKind {
     /// The index starts empty (a new index, or a rebuild): nothing to replace, and no merges (a merge
     /// of all the segments at the end would take about as long as the build itself; merging them by
-    /// ten while a 1 GB archive was indexed took 43% more CPU time and 400 MB more memory for 9
+    /// ten while a 1 GB archive was indexed took 34% more CPU time and 400 MB more memory for 9
     /// segments instead of 53, and top-10 queries 1.3 times faster).
     Full,
     /// Articles may be in the index already: each is deleted before its passages are added again, and
