@@ -128,6 +128,17 @@ impl<W: Write> Write for HashingWriter<W> {
 /// The JSON is streamed to a temp file while it is hashed, never held whole in memory (it is about
 /// 150 bytes per file: 150 MB for a million files).
 pub fn save(dir: &Path, state: &CorpusState) -> Result<String> {
+    write_state(dir, |w| {
+        serde_json::to_writer(&mut *w, state).map_err(std::io::Error::other)
+    })
+}
+
+/// Writes a state file through `content` (to a temp file, hashed as it goes, synced, then renamed to
+/// the name of its hash); returns the name.
+fn write_state(
+    dir: &Path,
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<String> {
     let io = |source| Error::Io {
         op: IoOp::WriteFileState,
         path: dir.to_path_buf(),
@@ -139,7 +150,7 @@ pub fn save(dir: &Path, state: &CorpusState) -> Result<String> {
         inner: std::io::BufWriter::with_capacity(1 << 20, file),
         hasher: blake3::Hasher::new(),
     };
-    serde_json::to_writer(&mut out, state).map_err(|e| io(std::io::Error::other(e)))?;
+    content(&mut out).map_err(io)?;
     out.flush().map_err(io)?;
     let name = format!("{PREFIX}{}.json", &out.hasher.finalize().to_hex()[..32]);
     let file = out.inner.into_inner().map_err(|e| io(e.into_error()))?;
@@ -152,7 +163,98 @@ pub fn save(dir: &Path, state: &CorpusState) -> Result<String> {
     Ok(name)
 }
 
-/// Removes state files (and temp files) other than `keep`.
+/// The file state of a build into an empty index, written to a temp file as files are indexed rather
+/// than held (a million files' state is about 170 MB in memory), and turned into the state file at the
+/// commit. Entries are kept in the order met; [`load`] reads them into a map all the same.
+pub struct StateSpill {
+    path: std::path::PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+    /// Articles of the files written so far.
+    pub articles: u64,
+    /// Articles to take from a file's count at the end (replaced by later records of their ids).
+    replaced: std::collections::HashMap<String, u64>,
+}
+
+const SPILL: &str = "dateline-state-spill.tmp";
+
+impl StateSpill {
+    pub fn create(dir: &Path) -> Result<StateSpill> {
+        let path = dir.join(SPILL);
+        let file = std::fs::File::create(&path).map_err(|source| Error::Io {
+            op: IoOp::WriteFileState,
+            path: path.clone(),
+            source,
+        })?;
+        Ok(StateSpill {
+            path,
+            out: std::io::BufWriter::with_capacity(1 << 20, file),
+            articles: 0,
+            replaced: Default::default(),
+        })
+    }
+
+    /// Records a file's state (each id once: a build into an empty index reads every file once).
+    pub fn push(&mut self, id: &str, state: &FileState) -> Result<()> {
+        self.articles += state.articles;
+        let line =
+            serde_json::to_string(&(id, state)).map_err(|e| self.io(std::io::Error::other(e)))?;
+        writeln!(self.out, "{line}").map_err(|e| self.io(e))
+    }
+
+    /// Takes `n` articles from the count of the file `id` (written already or not).
+    pub fn replaced(&mut self, id: String, n: u64) {
+        *self.replaced.entry(id).or_default() += n;
+        self.articles = self.articles.saturating_sub(n);
+    }
+
+    fn io(&self, source: std::io::Error) -> Error {
+        Error::Io {
+            op: IoOp::WriteFileState,
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Writes the state file from the spilled entries (as [`save`] does) and removes the spill.
+    pub fn save(self, dir: &Path) -> Result<String> {
+        let StateSpill {
+            path,
+            out,
+            replaced,
+            ..
+        } = self;
+        let io = |source| Error::Io {
+            op: IoOp::WriteFileState,
+            path: path.clone(),
+            source,
+        };
+        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+        drop(file);
+        let reader = std::io::BufReader::new(std::fs::File::open(&path).map_err(io)?);
+        let name = write_state(dir, |w| {
+            use std::io::BufRead;
+            w.write_all(b"{")?;
+            for (i, line) in reader.lines().enumerate() {
+                let line = line?;
+                let (id, mut state): (String, FileState) =
+                    serde_json::from_str(&line).map_err(std::io::Error::other)?;
+                if let Some(n) = replaced.get(&id) {
+                    state.articles = state.articles.saturating_sub(*n);
+                }
+                if i > 0 {
+                    w.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *w, &id).map_err(std::io::Error::other)?;
+                w.write_all(b":")?;
+                serde_json::to_writer(&mut *w, &state).map_err(std::io::Error::other)?;
+            }
+            w.write_all(b"}")
+        })?;
+        let _ = std::fs::remove_file(&path);
+        Ok(name)
+    }
+}
+
 pub fn remove_others(dir: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -205,5 +307,33 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, vec![name]);
+    }
+
+    #[test]
+    fn a_spilled_state_reads_back_as_the_map_with_replaced_articles_taken() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut spill = StateSpill::create(dir.path()).expect("spill");
+        let mut want = CorpusState::new();
+        for i in 0..500u64 {
+            let st = FileState {
+                root: if i % 2 == 0 { String::new() } else { "more".to_string() },
+                size: i,
+                mtime_ns: i128::from(i) * 7,
+                hash: *blake3::hash(&i.to_le_bytes()).as_bytes(),
+                articles: 3,
+            };
+            // Written in no particular order.
+            let id = format!("{}.jsonl", (i * 7919) % 500);
+            spill.push(&id, &st).expect("push");
+            want.insert(id, st);
+        }
+        spill.replaced("7.jsonl".to_string(), 2);
+        if let Some(s) = want.get_mut("7.jsonl") {
+            s.articles = 1;
+        }
+        assert_eq!(spill.articles, 500 * 3 - 2);
+        let name = spill.save(dir.path()).expect("save");
+        assert_eq!(load_checked(dir.path(), &name).ok(), Some(want));
+        assert!(!dir.path().join(SPILL).exists());
     }
 }

@@ -18,15 +18,19 @@ pub(super) fn commit(
     writer: &mut IndexWriter,
     dir: &Path,
     mut meta: IndexMeta,
-    state: &NextState,
+    state: NextState,
 ) -> Result<()> {
+    if let Some(e) = state.failed {
+        return Err(e);
+    }
     meta.last_indexed = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .ok();
     // An unchanged state keeps its file (the name is its hash); only a changed one is written.
-    let state_name = match meta.state_file.clone() {
-        Some(name) if !state.changed && dir.join(&name).is_file() => name,
-        _ => state::save(dir, &state.files)?,
+    let state_name = match (meta.state_file.clone(), state.spill) {
+        (_, Some(spill)) => spill.save(dir)?,
+        (Some(name), None) if !state.changed && dir.join(&name).is_file() => name,
+        (_, None) => state::save(dir, &state.files)?,
     };
     meta.state_file = Some(state_name.clone());
     let payload = serde_json::to_string(&meta).map_err(Error::Metadata)?;

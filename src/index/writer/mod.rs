@@ -27,7 +27,7 @@ use super::files::{remove_index_files, remove_temp_files};
 use super::handle::{DatelineIndex, IndexMeta};
 use super::roots::{canonical_root, register_roots};
 use super::schema::SCHEMA_VERSION;
-use super::state::{self, CorpusState, FileState};
+use super::state::{self, CorpusState, FileState, StateSpill};
 use crate::error::{Error, Result};
 use crate::ingest::{FieldNames, InputFormat, SkipReason};
 
@@ -182,17 +182,60 @@ struct NextState {
     files: CorpusState,
     /// Whether `files` differs from the previous state (cheaper than comparing the two maps).
     changed: bool,
+    /// In a build into an empty index, the state goes to a temp file instead of `files`.
+    spill: Option<StateSpill>,
+    /// The first error writing the spill (reported at the commit).
+    failed: Option<Error>,
 }
 
 impl NextState {
+    fn new(files: CorpusState, spill: Option<StateSpill>) -> NextState {
+        NextState {
+            files,
+            changed: false,
+            spill,
+            failed: None,
+        }
+    }
+
     fn insert(&mut self, id: String, state: FileState) {
-        self.files.insert(id, state);
         self.changed = true;
+        match &mut self.spill {
+            Some(spill) => {
+                if let Err(e) = spill.push(&id, &state) {
+                    self.failed.get_or_insert(e);
+                }
+            }
+            None => {
+                self.files.insert(id, state);
+            }
+        }
     }
 
     fn remove(&mut self, id: &str) {
         self.files.remove(id);
         self.changed = true;
+    }
+
+    /// Takes `n` articles from the file `id` (replaced by later records of their ids).
+    fn replaced(&mut self, id: String, n: u64) {
+        match &mut self.spill {
+            Some(spill) => spill.replaced(id, n),
+            None => {
+                if let Some(s) = self.files.get_mut(&id) {
+                    s.articles = s.articles.saturating_sub(n);
+                }
+            }
+        }
+        self.changed = true;
+    }
+
+    /// Articles of the state's files.
+    fn articles(&self) -> u64 {
+        match &self.spill {
+            Some(spill) => spill.articles,
+            None => self.files.values().map(|s| s.articles).sum(),
+        }
     }
 }
 
@@ -243,10 +286,13 @@ pub fn index_corpus(
         report.skipped.push((path, reason));
     }
     report.unchanged = planned.unchanged;
-    let mut next = NextState {
-        files: previous.clone(),
-        changed: false,
+    // A build into an empty index holds no file state in memory: it is written as files are read.
+    let spill = if kind == RunKind::Full && previous.is_empty() {
+        Some(StateSpill::create(dir)?)
+    } else {
+        None
     };
+    let mut next = NextState::new(previous.clone(), spill);
     // Files whose committed articles the run deletes (removed here, indexed again in the run):
     // their committed articles are not grouped again.
     let mut touched: std::collections::HashSet<String> = Default::default();
@@ -297,8 +343,8 @@ pub fn index_corpus(
     on_event(IndexEvent::Committing);
     let stories = grouping::write_stories(dir, target.committed.as_ref(), &touched, written)?;
     meta.stories_file = Some(stories);
-    commit::commit(&mut writer, dir, meta, &next)?;
-    report.total_articles = next.files.values().map(|s| s.articles).sum();
+    report.total_articles = next.articles();
+    commit::commit(&mut writer, dir, meta, next)?;
     commit::tidy(writer, &handle, &mut on_event);
     report.elapsed = started.elapsed();
     Ok(report)

@@ -180,10 +180,7 @@ pub(super) fn run(
         .unwrap_or_else(|e| e.into_inner());
     // An article replaced by a later record with its id is no longer its file's.
     for (file, n) in replaced {
-        if let Some(s) = state.files.get_mut(&file) {
-            s.articles = s.articles.saturating_sub(n);
-            state.changed = true;
-        }
+        state.replaced(file, n);
     }
     failure
 }
