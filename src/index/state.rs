@@ -316,7 +316,11 @@ mod tests {
         let mut want = CorpusState::new();
         for i in 0..500u64 {
             let st = FileState {
-                root: if i % 2 == 0 { String::new() } else { "more".to_string() },
+                root: if i % 2 == 0 {
+                    String::new()
+                } else {
+                    "more".to_string()
+                },
                 size: i,
                 mtime_ns: i128::from(i) * 7,
                 hash: *blake3::hash(&i.to_le_bytes()).as_bytes(),
