@@ -93,6 +93,33 @@ impl SegmentColumns {
         doc.saturating_sub((passage - 1) as tantivy::DocId)
     }
 
+    /// The article ids of documents of this segment, in the order given (empty for a document
+    /// without one). Their ordinals are resolved in order, in one pass over the dictionary's blocks:
+    /// a lookup each decodes a block each (a fifth of a top-10 search's window).
+    pub fn article_ids(&self, docs: &[tantivy::DocId]) -> Vec<Arc<str>> {
+        let empty: Arc<str> = Arc::from("");
+        let Some(col) = &self.articles else {
+            return vec![empty; docs.len()];
+        };
+        let of_doc: Vec<Option<u64>> = docs.iter().map(|&d| col.term_ords(d).next()).collect();
+        let mut ords: Vec<u64> = of_doc.iter().flatten().copied().collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut names: Vec<Arc<str>> = Vec::with_capacity(ords.len());
+        let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            names.push(Arc::from(String::from_utf8_lossy(bytes).as_ref()));
+        });
+        of_doc
+            .iter()
+            .map(|o| {
+                o.and_then(|o| ords.binary_search(&o).ok())
+                    .and_then(|i| names.get(i))
+                    .unwrap_or(&empty)
+                    .clone()
+            })
+            .collect()
+    }
+
     /// The story of the article whose first passage is `first` (of segment `segment`).
     pub fn story(
         &self,

@@ -8,13 +8,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tantivy::query::{EnableScoring, Query};
+use tantivy::query::{EnableScoring, Query, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, DocSet, Term, TERMINATED};
+use tantivy::{DocId, DocSet, SegmentOrdinal, Term, TERMINATED};
 
 use super::collectors::HitRef;
 use super::ranking::{rank, top_refs};
-use super::{ArticleIds, SearchRequest, StoryLookup};
+use super::{SearchRequest, StoryLookup};
 use crate::error::Result;
 use crate::index::reader::Reader;
 use crate::index::stories::{KeyMap, StoryRef};
@@ -123,71 +123,21 @@ fn add_copies(
         }
     }
     let searcher = reader.searcher();
-    let key_field = reader.fields().key;
     let weight = query.weight(EnableScoring::disabled_from_searcher(&searcher))?;
-    let mut ids = ArticleIds::new(reader);
     // Each key is looked up in the segments until found (about a microsecond a lookup); when that
     // costs more than reading the key of every match (a story of a thousand copies), the matches
     // are read instead.
     let lookups = wanted.len() * searcher.segment_readers().len();
-    if lookups as u64 > estimated_matches(&searcher, query) / LOOKUPS_PER_MATCH_READ {
-        return copies_among_matches(reader, weight.as_ref(), &wanted, found, hits);
-    }
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let ord = ord as tantivy::SegmentOrdinal;
-        // The first passages of the wanted articles in this segment.
-        let keys = segment.inverted_index(key_field)?;
-        let mut firsts: Vec<(DocId, usize)> = Vec::new();
-        if wanted.is_empty() {
-            break;
-        }
-        for (&key, &hit) in &wanted {
-            let term = Term::from_field_u64(key_field, key);
-            let Some(mut postings) = keys
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(tantivy::TantivyError::from)?
-            else {
-                continue;
-            };
-            while postings.doc() != TERMINATED {
-                let doc = postings.doc();
-                if segment.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
-                    firsts.push((doc, hit));
-                }
-                postings.advance();
-            }
-        }
-        // A key names one article: found here, it is not looked for in later segments.
-        for (doc, _) in &firsts {
-            if let Some(key) = reader
-                .segment_columns(ord)?
-                .keys
-                .as_ref()
-                .and_then(|k| k.first(*doc))
-            {
-                wanted.remove(&key);
-            }
-        }
-        if firsts.is_empty() {
-            continue;
-        }
-        firsts.sort_unstable();
-        let columns = reader.segment_columns(ord)?;
-        let mut scorer = weight.scorer(segment, 1.0)?;
-        for (first, hit) in firsts {
-            let mut doc = scorer.doc();
-            if doc < first {
-                doc = scorer.seek(first);
-            }
-            if doc == TERMINATED {
-                break;
-            }
-            // A match in this article: a passage at or after its first whose article starts there.
-            let passage = columns.passages.first(doc).unwrap_or(1);
-            let start = doc.saturating_sub(u32::try_from(passage.saturating_sub(1)).unwrap_or(0));
-            if start == first {
-                found[hit].push(ids.get(ord, first)?);
-            }
+    let firsts = if lookups as u64 > estimated_matches(&searcher, query) / LOOKUPS_PER_MATCH_READ {
+        firsts_among_matches(reader, weight.as_ref(), &wanted)?
+    } else {
+        firsts_by_key(reader, weight.as_ref(), wanted)?
+    };
+    for (ord, firsts) in firsts {
+        let docs: Vec<DocId> = firsts.iter().map(|&(doc, _)| doc).collect();
+        let ids = reader.segment_columns(ord)?.article_ids(&docs);
+        for (&(_, hit), id) in firsts.iter().zip(ids) {
+            found[hit].push(id);
         }
     }
     for (h, mut copies) in hits.iter_mut().zip(found) {
@@ -211,17 +161,79 @@ fn estimated_matches(searcher: &tantivy::Searcher, query: &dyn Query) -> u64 {
     total
 }
 
-/// As the end of [`add_copies`], reading every match's article key instead of looking the keys up.
-fn copies_among_matches(
+/// The matching wanted articles of one segment: (first passage, the hit it is a copy of).
+type SegmentFirsts = (SegmentOrdinal, Vec<(DocId, usize)>);
+
+/// The wanted articles the query matches, by segment, each key looked up.
+fn firsts_by_key(
     reader: &Reader,
-    weight: &dyn tantivy::query::Weight,
-    wanted: &KeyMap<usize>,
-    mut found: Vec<Vec<Arc<str>>>,
-    hits: &mut [HitRef],
-) -> Result<()> {
+    weight: &dyn Weight,
+    mut wanted: KeyMap<usize>,
+) -> Result<Vec<SegmentFirsts>> {
     let searcher = reader.searcher();
+    let key_field = reader.fields().key;
+    let mut out = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let ord = ord as tantivy::SegmentOrdinal;
+        if wanted.is_empty() {
+            break;
+        }
+        let ord = ord as SegmentOrdinal;
+        let columns = reader.segment_columns(ord)?;
+        let keys = segment.inverted_index(key_field)?;
+        let mut firsts: Vec<(DocId, usize)> = Vec::new();
+        let mut here: Vec<u64> = Vec::new();
+        for (&key, &hit) in &wanted {
+            let term = Term::from_field_u64(key_field, key);
+            let Some(mut postings) = keys
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            // A key names one article: found here, it is not looked for in later segments.
+            here.push(key);
+            while postings.doc() != TERMINATED {
+                let doc = postings.doc();
+                if segment.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                    firsts.push((doc, hit));
+                }
+                postings.advance();
+            }
+        }
+        for key in here {
+            wanted.remove(&key);
+        }
+        firsts.sort_unstable();
+        // Kept when a passage of the article matches: the first match at or after its start is in it.
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut matching = Vec::new();
+        for (first, hit) in firsts {
+            let mut doc = scorer.doc();
+            if doc < first {
+                doc = scorer.seek(first);
+            }
+            if doc == TERMINATED {
+                break;
+            }
+            if columns.first_doc(doc) == first {
+                matching.push((first, hit));
+            }
+        }
+        out.push((ord, matching));
+    }
+    Ok(out)
+}
+
+/// As [`firsts_by_key`], reading every match's article key instead of looking the keys up.
+fn firsts_among_matches(
+    reader: &Reader,
+    weight: &dyn Weight,
+    wanted: &KeyMap<usize>,
+) -> Result<Vec<SegmentFirsts>> {
+    let searcher = reader.searcher();
+    let mut out = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let ord = ord as SegmentOrdinal;
         let columns = reader.segment_columns(ord)?;
         let Some(keys) = columns.keys.as_ref() else {
             continue;
@@ -231,9 +243,7 @@ fn copies_among_matches(
         let mut last = TERMINATED;
         weight.for_each_no_score(segment, &mut |docs| {
             for &doc in docs {
-                let passage = columns.passages.first(doc).unwrap_or(1);
-                let first =
-                    doc.saturating_sub(u32::try_from(passage.saturating_sub(1)).unwrap_or(0));
+                let first = columns.first_doc(doc);
                 if first == last || alive.is_some_and(|a| !a.is_alive(first)) {
                     continue;
                 }
@@ -245,41 +255,7 @@ fn copies_among_matches(
         })?;
         firsts.sort_unstable();
         firsts.dedup();
-        let docs: Vec<DocId> = firsts.iter().map(|&(d, _)| d).collect();
-        for ((_, hit), id) in firsts.iter().zip(ids_of(&columns, &docs)) {
-            found[*hit].push(id);
-        }
+        out.push((ord, firsts));
     }
-    for (h, mut copies) in hits.iter_mut().zip(found) {
-        copies.sort();
-        copies.dedup();
-        h.copies = copies;
-    }
-    Ok(())
-}
-
-/// The article ids of documents of one segment, in the order given: their ordinals are resolved in
-/// order, one pass over the dictionary's blocks (a lookup each decodes a block each).
-fn ids_of(columns: &crate::index::reader::SegmentColumns, docs: &[DocId]) -> Vec<Arc<str>> {
-    let empty: Arc<str> = Arc::from("");
-    let Some(col) = &columns.articles else {
-        return vec![empty; docs.len()];
-    };
-    let of_doc: Vec<Option<u64>> = docs.iter().map(|&d| col.term_ords(d).next()).collect();
-    let mut ords: Vec<u64> = of_doc.iter().flatten().copied().collect();
-    ords.sort_unstable();
-    ords.dedup();
-    let mut names: Vec<Arc<str>> = Vec::with_capacity(ords.len());
-    let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
-        names.push(Arc::from(String::from_utf8_lossy(bytes).as_ref()));
-    });
-    of_doc
-        .iter()
-        .map(|o| {
-            o.and_then(|o| ords.binary_search(&o).ok())
-                .and_then(|i| names.get(i))
-                .unwrap_or(&empty)
-                .clone()
-        })
-        .collect()
+    Ok(out)
 }

@@ -36,7 +36,7 @@ pub(super) struct SegmentMatches {
     segment: SegmentOrdinal,
     columns: Arc<SegmentColumns>,
     lede_boost: f32,
-    raw: Vec<(Score, DocId, Option<i64>, u64, u64)>,
+    raw: Vec<(Score, DocId, Option<i64>, u64)>,
 }
 
 impl SegmentMatches {
@@ -87,37 +87,16 @@ impl SegmentCollector for SegmentMatches {
         } else {
             score
         };
-        let ord = cols
-            .articles
-            .as_ref()
-            .and_then(|a| a.term_ords(doc).next())
-            .unwrap_or(u64::MAX);
-        self.raw.push((score, doc, date, passage, ord));
+        self.raw.push((score, doc, date, passage));
     }
 
     fn harvest(self) -> Vec<HitRef> {
-        // Resolve each distinct article ordinal of the segment to its id once, in ordinal order (one
-        // pass over the dictionary's blocks rather than a block decoded per lookup).
-        let mut ords: Vec<u64> = self.raw.iter().map(|r| r.4).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        let mut names: Vec<Arc<str>> = Vec::with_capacity(ords.len());
-        if let Some(col) = &self.columns.articles {
-            let known: Vec<u64> = ords.iter().copied().filter(|&o| o != u64::MAX).collect();
-            let _ = col.dictionary().sorted_ords_to_term_cb(&known, |bytes| {
-                names.push(Arc::from(String::from_utf8_lossy(bytes).as_ref()));
-            });
-        }
-        let empty: Arc<str> = Arc::from("");
-        let mut out = Vec::with_capacity(self.raw.len());
-        for (score, doc, date, passage, ord) in self.raw {
-            let article = ords
-                .binary_search(&ord)
-                .ok()
-                .and_then(|i| names.get(i))
-                .unwrap_or(&empty)
-                .clone();
-            out.push(HitRef {
+        let docs: Vec<DocId> = self.raw.iter().map(|r| r.1).collect();
+        let ids = self.columns.article_ids(&docs);
+        self.raw
+            .into_iter()
+            .zip(ids)
+            .map(|((score, doc, date, passage), article)| HitRef {
                 score,
                 date,
                 article,
@@ -125,9 +104,8 @@ impl SegmentCollector for SegmentMatches {
                 address: DocAddress::new(self.segment, doc),
                 also: Vec::new(),
                 copies: Vec::new(),
-            });
-        }
-        out
+            })
+            .collect()
     }
 }
 
