@@ -48,6 +48,9 @@ pub enum Command {
     Verify(InfoArgs),
     /// Serve a web page and a JSON API over the index (search, timeline, articles, exports).
     Serve(ServeArgs),
+    /// Send the index to a Quickwit cluster (later pushes send only what changed), to search it
+    /// there with --engine.
+    Push(PushArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the man page (roff).
@@ -60,6 +63,15 @@ pub struct IndexLocation {
     /// Index directory [default: index, or $DATELINE_INDEX].
     #[arg(long, value_name = "DIR", env = "DATELINE_INDEX")]
     pub index: Option<PathBuf>,
+}
+
+/// The search engine of the read commands: the local index, or a Quickwit index.
+#[derive(Debug, Args)]
+pub struct EngineArg {
+    /// Search a Quickwit index that `dateline push` filled, instead of the local index:
+    /// quickwit://HOST:PORT/INDEX_ID.
+    #[arg(long, value_name = "URL", env = "DATELINE_ENGINE")]
+    pub engine: Option<String>,
 }
 
 /// The date filter, shared by `search` and `timeline`.
@@ -139,6 +151,8 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     #[command(flatten)]
+    pub engine: EngineArg,
+    #[command(flatten)]
     pub dates: DateArgs,
     /// Number of hits to print.
     #[arg(
@@ -203,6 +217,8 @@ pub struct TimelineArgs {
     pub queries: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub engine: EngineArg,
     /// Bucket size [default: chosen so that there are at most about 60 buckets].
     #[arg(long, value_enum)]
     pub by: Option<ByArg>,
@@ -264,6 +280,8 @@ pub struct BatchArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub engine: EngineArg,
     #[command(flatten)]
     pub dates: DateArgs,
     /// Also give each query's top N hits.
@@ -380,6 +398,8 @@ Examples:
 pub struct ServeArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub engine: EngineArg,
     /// Address and port to listen on; any address but the loopback one needs a token.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -403,6 +423,8 @@ pub struct ShowArgs {
     pub article: String,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub engine: EngineArg,
     /// Mark the words of this query in the text.
     #[arg(long, value_name = "QUERY")]
     pub highlight: Option<String>,
@@ -418,9 +440,34 @@ pub struct ShowArgs {
 pub struct InfoArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub engine: EngineArg,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
     pub format: InfoFormat,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Creates the Quickwit index when it is absent (dateline's own analysed words, so that a query matches
+the same passages there as here), sends every article as NDJSON in requests under 10 MB, retrying on
+429, 5xx and lost connections, and waits until Quickwit has made them searchable. A later push to the
+same target sends only the articles added or changed since, and hides removed and replaced ones at
+once (Quickwit deletes them minutes later). An interrupted push is safe to run again.
+
+Examples:
+  dateline push --to quickwit http://127.0.0.1:7280
+  dateline push --to quickwit http://10.0.0.5:7280 --index-id reuters --index reuters-index/
+  dateline search Niger --engine quickwit://127.0.0.1:7280/dateline")]
+pub struct PushArgs {
+    /// Where to: `quickwit` and the node's REST address (http://HOST:7280).
+    #[arg(long, num_args = 2, value_names = ["ENGINE", "URL"], required = true)]
+    pub to: Vec<String>,
+    /// The Quickwit index id (a letter, then letters, digits, '-', '_' or '.').
+    #[arg(long, value_name = "ID", default_value = "dateline")]
+    pub index_id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
 }
 
 #[derive(Debug, Args)]

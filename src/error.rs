@@ -183,6 +183,39 @@ pub enum Error {
     #[error("cannot write chart '{}': {reason}", .path.display())]
     Chart { path: PathBuf, reason: String },
 
+    /// A search engine address that cannot be used (not `quickwit://HOST:PORT/INDEX_ID`, or a node
+    /// address that is not `http://HOST:PORT`).
+    #[error("invalid search engine {0}")]
+    BadEngine(String),
+
+    /// A Quickwit node could not be reached, or answered with an error or something unexpected.
+    #[error("Quickwit at {url}: {detail}")]
+    Cluster { url: String, detail: String },
+
+    /// The Quickwit index named does not exist.
+    #[error("Quickwit at {url}: {detail}")]
+    ClusterIndexMissing { url: String, detail: String },
+
+    /// A Quickwit index of that id exists and was not made by dateline (or by another version).
+    #[error("Quickwit at {url}: the index '{index_id}' was not made by this version of dateline")]
+    ForeignClusterIndex { url: String, index_id: String },
+
+    /// The Quickwit index exists but no push to it has completed.
+    #[error("Quickwit at {url}: nothing has been pushed to the index '{index_id}' yet")]
+    ClusterEmpty { url: String, index_id: String },
+
+    /// Something the query asks for that the search engine cannot do.
+    #[error("{0}")]
+    EngineUnsupported(String),
+
+    /// The memory of pushes kept beside the index cannot be written.
+    #[error("cannot write the push state '{}': {source}", .path.display())]
+    PushState {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     /// An error from tantivy while reading or writing the index.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),

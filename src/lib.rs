@@ -10,6 +10,7 @@
 //! - [`index`]: the schema, the writer (plan / run / commit), the file state, verification, the reader;
 //! - [`search`]: the query language, ranking, collectors, the date filter, highlights;
 //! - [`analysis`]: timelines and index statistics;
+//! - [`quickwit`]: the same searches over a Quickwit cluster, and pushing an index to it;
 //! - [`output`]: one printer per format, and the wire types of the machine-readable ones.
 //!
 //! The library never prints, never exits and never names a command-line flag; [`Error`] says what is
@@ -38,6 +39,7 @@ pub mod error;
 pub mod index;
 pub mod ingest;
 pub mod output;
+pub mod quickwit;
 pub mod search;
 pub mod text;
 

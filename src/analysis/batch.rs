@@ -35,25 +35,31 @@ pub struct BatchRow {
     pub hits: Vec<Hit>,
     /// Why the query could not run.
     pub error: Option<String>,
+    /// The engine could not count the passages (a Quickwit index, matching whole articles): the
+    /// count in `counts` is not one.
+    pub passages_unknown: bool,
+}
+
+impl BatchRow {
+    /// The row of `query` before it runs.
+    pub fn empty(query: &str) -> BatchRow {
+        BatchRow {
+            query: query.to_string(),
+            counts: None,
+            first_date: None,
+            last_date: None,
+            top_article: None,
+            hits: Vec::new(),
+            error: None,
+            passages_unknown: false,
+        }
+    }
 }
 
 /// Runs one query of a batch.
 pub fn run_query(reader: &Reader, query: &str, options: &BatchOptions) -> BatchRow {
-    let mut row = BatchRow {
-        query: query.to_string(),
-        counts: None,
-        first_date: None,
-        last_date: None,
-        top_article: None,
-        hits: Vec::new(),
-        error: None,
-    };
-    let mut request = SearchRequest::new(query);
-    request.dates = options.dates;
-    request.match_mode = options.match_mode;
-    request.sources = options.sources.clone();
-    request.limit = Some(options.hits.max(1));
-    request.date_span = true;
+    let mut row = BatchRow::empty(query);
+    let request = batch_request(query, options);
     let outcome = search(reader, &request).and_then(|results| {
         let hits: Vec<Hit> = results
             .hits()
@@ -73,6 +79,17 @@ pub fn run_query(reader: &Reader, query: &str, options: &BatchOptions) -> BatchR
         Err(e) => row.error = Some(e.to_string()),
     }
     row
+}
+
+/// The search a batch runs for one query.
+pub fn batch_request(query: &str, options: &BatchOptions) -> SearchRequest {
+    let mut request = SearchRequest::new(query);
+    request.dates = options.dates;
+    request.match_mode = options.match_mode;
+    request.sources = options.sources.clone();
+    request.limit = Some(options.hits.max(1));
+    request.date_span = true;
+    request
 }
 
 /// Why a list of queries cannot be read.

@@ -280,24 +280,14 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
             }
         });
     }
-    let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
-    let (lo, hi) = (dated.clone().min(), dated.max());
-    let first = request.dates.since.or(lo.and_then(day_number_to_day));
-    let last = request.dates.until.or(hi.and_then(day_number_to_day));
-    let (by, by_chosen) = match (request.by, first, last) {
-        (Some(b), _, _) => (b, false),
-        (None, Some(f), Some(l)) => (Bucketing::for_span(f, l), true),
-        (None, _, _) => (Bucketing::Month, true),
-    };
-    let starts = match (first, last) {
-        (Some(f), Some(l)) => bucket_starts(by, f, l),
-        _ => Vec::new(),
-    };
-    let mut series: Vec<Series> = labels
-        .iter()
-        .zip(per_query)
-        .map(|(q, counts)| make_series(q, by, &starts, first.zip(last), &counts))
-        .collect();
+    let Bucketed {
+        by,
+        by_chosen,
+        starts,
+        span,
+        mut series,
+    } = bucketed(request, &labels, per_query);
+    let first_last = span;
     if request.share {
         let by_source = articles_per_day_by_source(reader)?;
         let wanted: Vec<String> = request.sources.iter().map(|s| source_key(s)).collect();
@@ -307,7 +297,7 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
                 merge(&mut all, counts);
             }
         }
-        let bucketed = |counts: &DayCounts| make_series("", by, &starts, first.zip(last), counts);
+        let bucketed = |counts: &DayCounts| make_series("", by, &starts, first_last, counts);
         let everything = bucketed(&all);
         // Split by source: each source's share is of its own articles; "other" of the rest.
         let split = request.split_sources.is_some();
@@ -337,10 +327,115 @@ pub fn timeline(reader: &Reader, request: &TimelineRequest) -> Result<Timeline> 
                     .unwrap_or_else(|| bucketed(&DayCounts::new())),
                 (None, _) => everything.clone(),
             };
-            for (b, total) in s.buckets.iter_mut().zip(&own.buckets) {
-                b.all_articles = Some(total.articles);
-                b.all_stories = Some(total.stories);
-            }
+            set_totals(s, &own);
+        }
+    }
+    Ok(Timeline {
+        by,
+        by_chosen,
+        series,
+        share: request.share,
+        count: request.count,
+    })
+}
+
+/// Gives each bucket of `series` the counts of every article of the same bucket of `all`, for shares.
+fn set_totals(series: &mut Series, all: &Series) {
+    for (b, total) in series.buckets.iter_mut().zip(&all.buckets) {
+        b.all_articles = Some(total.articles);
+        b.all_stories = Some(total.stories);
+    }
+}
+
+/// The series of per-day counts folded into calendar buckets.
+struct Bucketed {
+    by: Bucketing,
+    by_chosen: bool,
+    starts: Vec<Date>,
+    /// The first and last day counted (the date range, else the span of the matches).
+    span: Option<(Date, Date)>,
+    series: Vec<Series>,
+}
+
+fn bucketed(request: &TimelineRequest, labels: &[String], per_query: Vec<DayCounts>) -> Bucketed {
+    let dated = per_query.iter().flat_map(|c| c.keys().flatten().copied());
+    let (lo, hi) = (dated.clone().min(), dated.max());
+    let first = request.dates.since.or(lo.and_then(day_number_to_day));
+    let last = request.dates.until.or(hi.and_then(day_number_to_day));
+    let (by, by_chosen) = match (request.by, first, last) {
+        (Some(b), _, _) => (b, false),
+        (None, Some(f), Some(l)) => (Bucketing::for_span(f, l), true),
+        (None, _, _) => (Bucketing::Month, true),
+    };
+    let starts = match (first, last) {
+        (Some(f), Some(l)) => bucket_starts(by, f, l),
+        _ => Vec::new(),
+    };
+    let series: Vec<Series> = labels
+        .iter()
+        .zip(per_query)
+        .map(|(q, counts)| make_series(q, by, &starts, first.zip(last), &counts))
+        .collect();
+    Bucketed {
+        by,
+        by_chosen,
+        starts,
+        span: first.zip(last),
+        series,
+    }
+}
+
+/// One day's counts of one query as another engine reports them (see [`timeline_from_days`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayTally {
+    /// `None` for undated matches.
+    pub day: Option<Date>,
+    pub articles: u64,
+    pub passages: u64,
+    /// A key of each matching article's story (equal keys are one story).
+    pub stories: Vec<u64>,
+}
+
+/// A timeline from per-day counts made elsewhere (one list per query of the request), folded into
+/// calendar buckets as a local timeline is; `all` holds every article per day, for shares. A
+/// request split by source is not taken.
+pub fn timeline_from_days(
+    request: &TimelineRequest,
+    per_query: Vec<Vec<DayTally>>,
+    all: Option<Vec<DayTally>>,
+) -> Result<Timeline> {
+    if request.split_sources.is_some() {
+        return Err(Error::QueryLimit(
+            "a timeline split by source needs the local index".to_string(),
+        ));
+    }
+    let to_days = |tallies: Vec<DayTally>| {
+        let mut days = DayCounts::new();
+        for t in tallies {
+            let e = days
+                .entry(
+                    t.day
+                        .map(|d| secs_to_day_number(crate::text::dates::day_to_secs(d))),
+                )
+                .or_default();
+            e.articles += t.articles;
+            e.passages += t.passages;
+            e.stories.extend(t.stories.into_iter().map(StoryRef::Own));
+        }
+        days
+    };
+    let counts: Vec<DayCounts> = per_query.into_iter().map(to_days).collect();
+    let Bucketed {
+        by,
+        by_chosen,
+        starts,
+        span,
+        mut series,
+    } = bucketed(request, &request.queries, counts);
+    if let (true, Some(all)) = (request.share, all) {
+        let everything = make_series("", by, &starts, span, &to_days(all));
+        for s in &mut series {
+            set_totals(s, &everything);
         }
     }
     Ok(Timeline {

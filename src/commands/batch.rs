@@ -78,7 +78,11 @@ pub fn run(args: BatchArgs) -> anyhow::Result<ExitCode> {
         sources: args.sources.clone(),
         hits: args.hits,
     };
-    let reader = open_reader(&args.location)?;
+    let cluster = super::open_cluster(&args.engine)?;
+    let reader = match &cluster {
+        Some(_) => None,
+        None => Some(open_reader(&args.location)?),
+    };
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -105,7 +109,11 @@ pub fn run(args: BatchArgs) -> anyhow::Result<ExitCode> {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(query) = queries.get(i) else { break };
-                let row = run_query(&reader, query, &options);
+                let row = match (&cluster, &reader) {
+                    (Some(c), _) => dateline::quickwit::batch::run_query(c, query, &options),
+                    (None, Some(r)) => run_query(r, query, &options),
+                    (None, None) => unreachable!("a reader is opened when no engine is named"),
+                };
                 rows.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(row);
                 bar.inc(1);
             });
@@ -146,8 +154,8 @@ pub fn run(args: BatchArgs) -> anyhow::Result<ExitCode> {
             rows.len()
         );
     }
-    if reader.is_empty() {
-        super::say_index_is_empty(&reader);
+    if let Some(reader) = reader.as_ref().filter(|r| r.is_empty()) {
+        super::say_index_is_empty(reader);
     }
     Ok(ExitCode::SUCCESS)
 }

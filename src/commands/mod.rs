@@ -4,6 +4,7 @@
 mod batch;
 mod index;
 mod info;
+mod push;
 mod related;
 mod search;
 mod serve;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Info(args) => info::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Push(args) => push::run(args),
         Command::Completions(args) => {
             let mut out = io::stdout().lock();
             clap_complete::generate(args.shell, &mut Cli::command(), "dateline", &mut out);
@@ -92,6 +94,19 @@ pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::
         eprintln!("{}", index::summary(&report));
     }
     Ok(dateline::index::Reader::open(&dir)?)
+}
+
+/// The Quickwit index `--engine` (or `DATELINE_ENGINE`) names, opened; `None` for the local index.
+pub fn open_cluster(
+    engine: &crate::cli::EngineArg,
+) -> anyhow::Result<Option<dateline::quickwit::Cluster>> {
+    match engine.engine.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(spec) => {
+            let spec = dateline::quickwit::EngineSpec::parse(spec)?;
+            Ok(Some(dateline::quickwit::Cluster::open(&spec)?))
+        }
+    }
 }
 
 /// A note on stderr for each lower-case `or`, `and` or `not` between words (once for all the queries):
@@ -261,6 +276,25 @@ pub fn describe(err: &anyhow::Error) -> String {
                 .to_string()
         }
         Error::Io { .. } | Error::Metadata(_) | Error::Interrupted => return message,
+        Error::BadEngine(_) => {
+            "name a Quickwit index as quickwit://HOST:7280/INDEX_ID (the node's REST port)"
+                .to_string()
+        }
+        Error::Cluster { .. } => {
+            "check that Quickwit runs there (`curl http://HOST:7280/api/v1/version`) and see its log"
+                .to_string()
+        }
+        Error::ClusterIndexMissing { .. } | Error::ClusterEmpty { .. } => {
+            "send an index there first with `dateline push --to quickwit http://HOST:7280 --index-id ID`"
+                .to_string()
+        }
+        Error::ForeignClusterIndex { .. } => {
+            "name another index with --index-id, or delete that one in Quickwit".to_string()
+        }
+        Error::EngineUnsupported(_) => {
+            "search the local index for it (leave out --engine), or spell the word out".to_string()
+        }
+        Error::PushState { .. } => "check that the index folder is writable".to_string(),
         Error::Chart { .. } => {
             "check that the path exists and is writable".to_string()
         }

@@ -11,7 +11,7 @@ use dateline::output::{
     SearchSummary,
 };
 use dateline::search::suggest::{missing_words, unknown_sources, MissingWord};
-use dateline::search::{search, MatchMode, SearchRequest, SortOrder, Within};
+use dateline::search::{search, Hit, MatchMode, SearchRequest, SortOrder, Within};
 use dateline::text::dates::DateRange;
 
 use super::{resolve_color, stdout_is_terminal};
@@ -22,7 +22,6 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let query = super::joined_query(&args.query);
     super::note_lowercase_operators([query.as_str()]);
     let dates = args.dates.range()?;
-    let reader = super::open_reader(&args.location)?;
     let request = SearchRequest {
         query: query.clone(),
         dates,
@@ -49,6 +48,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         collapse: args.copies == CopiesArg::Collapse,
         date_span: false,
     };
+    if let Some(cluster) = super::open_cluster(&args.engine)? {
+        return run_on_cluster(&cluster, &args, format, &request);
+    }
+    let reader = super::open_reader(&args.location)?;
     let results = search(&reader, &request)?;
     let summary = SearchSummary {
         query,
@@ -60,6 +63,38 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         shown: results.len(),
     };
 
+    print_hits(&args, format, &summary, results.hits())?;
+
+    let nothing = match results.counts {
+        Some(c) => c.passages == 0,
+        None => results.is_empty(),
+    };
+    if nothing {
+        if reader.is_empty() {
+            super::say_index_is_empty(&reader);
+        } else if format == SearchFormat::Text {
+            let unit = match request.within {
+                Within::Article => "article",
+                Within::Passage => "passage",
+            };
+            eprintln!(
+                "dateline: no {unit} matches {}{}",
+                summary.query,
+                why_nothing(&reader, &request)?
+            );
+        }
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the hits in the chosen format, to the output file or standard output.
+fn print_hits(
+    args: &SearchArgs,
+    format: SearchFormat,
+    summary: &SearchSummary,
+    hits: impl Iterator<Item = dateline::Result<Hit>>,
+) -> anyhow::Result<()> {
     let (out, to_terminal): (Box<dyn Write>, bool) = match &args.output {
         Some(path) => {
             let file = File::create(path)
@@ -90,29 +125,47 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         Some(p) => format!("cannot write output file '{}'", p.display()),
         None => "cannot write to standard output".to_string(),
     };
-    printer.begin(&summary).with_context(write_context)?;
-    for hit in results.hits() {
+    printer.begin(summary).with_context(write_context)?;
+    for hit in hits {
         printer.hit(&hit?).with_context(write_context)?;
     }
-    printer.finish(&summary).with_context(write_context)?;
+    printer.finish(summary).with_context(write_context)?;
     drop(printer);
 
-    let nothing = match results.counts {
-        Some(c) => c.passages == 0,
-        None => results.is_empty(),
+    Ok(())
+}
+
+/// `search --engine quickwit://...`: the same search over a Quickwit index.
+fn run_on_cluster(
+    cluster: &dateline::quickwit::Cluster,
+    args: &SearchArgs,
+    format: SearchFormat,
+    request: &SearchRequest,
+) -> anyhow::Result<ExitCode> {
+    let results = cluster.search(request)?;
+    let counts = results.counts;
+    let summary = SearchSummary {
+        query: request.query.clone(),
+        since: request.dates.since.map(|d| d.to_string()),
+        until: request.dates.until.map(|d| d.to_string()),
+        total_passages: counts.and_then(|c| c.passages),
+        total_articles: counts.and_then(|c| c.articles),
+        total_stories: counts.and_then(|c| c.stories),
+        shown: results.hits.len(),
     };
+    let nothing = results.hits.is_empty()
+        && counts.is_none_or(|c| c.articles.unwrap_or(0) == 0 && c.passages.unwrap_or(0) == 0);
+    print_hits(args, format, &summary, results.hits.into_iter().map(Ok))?;
     if nothing {
-        if reader.is_empty() {
-            super::say_index_is_empty(&reader);
-        } else if format == SearchFormat::Text {
+        if format == SearchFormat::Text {
             let unit = match request.within {
                 Within::Article => "article",
                 Within::Passage => "passage",
             };
             eprintln!(
-                "dateline: no {unit} matches {}{}",
-                summary.query,
-                why_nothing(&reader, &request)?
+                "dateline: no {unit} of {} matches {}",
+                cluster.name(),
+                summary.query
             );
         }
         return Ok(ExitCode::from(1));

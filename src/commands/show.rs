@@ -11,13 +11,28 @@ use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{ShowArgs, ShowFormat};
 
 pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
-    let (dir, _) = args.location.resolve();
-    let reader = Reader::open(&dir)?;
-    let highlighter = match &args.highlight {
-        Some(q) => Some(highlighter_for(&reader, q)?),
-        None => None,
+    let (article, highlighter) = match super::open_cluster(&args.engine)? {
+        Some(cluster) => {
+            let article = cluster.article(&args.article)?;
+            let highlighter = match &args.highlight {
+                Some(q) => Some(dateline::quickwit::search::highlighter(
+                    q,
+                    &article.paragraphs,
+                )?),
+                None => None,
+            };
+            (article, highlighter)
+        }
+        None => {
+            let (dir, _) = args.location.resolve();
+            let reader = Reader::open(&dir)?;
+            let highlighter = match &args.highlight {
+                Some(q) => Some(highlighter_for(&reader, q)?),
+                None => None,
+            };
+            (reader.article(&args.article)?, highlighter)
+        }
     };
-    let article = reader.article(&args.article)?;
     let highlights: Option<Vec<Vec<(usize, usize)>>> =
         highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
     let ranges = highlights.as_deref().unwrap_or(&[]);

@@ -41,7 +41,6 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
     if args.split.is_some() && args.top == 0 {
         bail!("--top 0 leaves no source a series of its own (hint: --top 5)");
     }
-    let reader = open_reader(&args.location)?;
     let request = TimelineRequest {
         queries,
         dates,
@@ -64,7 +63,19 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
             CountArg::Articles => Count::Articles,
         },
     };
-    let timeline = timeline(&reader, &request)?;
+    let cluster = super::open_cluster(&args.engine)?;
+    if cluster.is_some() && args.split.is_some() {
+        bail!("--split source needs the local index (hint: leave out --engine, or run one timeline per --source)");
+    }
+    let reader = match &cluster {
+        Some(_) => None,
+        None => Some(open_reader(&args.location)?),
+    };
+    let timeline = match (&cluster, &reader) {
+        (Some(c), _) => c.timeline(&request)?,
+        (None, Some(r)) => timeline(r, &request)?,
+        (None, None) => unreachable!("a reader is opened when no engine is named"),
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
         TimelineFormat::Text => {
@@ -91,8 +102,8 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
         write_timeline_plot(path, format, &timeline)?;
     }
     let any_hit = timeline.series.iter().any(|s| s.total_articles() > 0);
-    if reader.is_empty() {
-        super::say_index_is_empty(&reader);
+    if let Some(reader) = reader.as_ref().filter(|r| r.is_empty()) {
+        super::say_index_is_empty(reader);
     }
     Ok(if any_hit {
         ExitCode::SUCCESS

@@ -33,6 +33,31 @@ pub struct StoredArticle {
     pub passages: Vec<(u64, u64)>,
 }
 
+/// An article's paragraphs from its passages in order (passage, paragraph, text): the passages of one
+/// paragraph joined with a space, and the first and last passage number of each paragraph.
+pub fn join_paragraphs<'t>(
+    passages: impl Iterator<Item = (u64, u64, &'t str)>,
+) -> (Vec<String>, Vec<(u64, u64)>) {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut numbers: Vec<(u64, u64)> = Vec::new();
+    let mut current = None;
+    for (passage, paragraph, text) in passages {
+        match (paragraphs.last_mut(), numbers.last_mut()) {
+            (Some(last), Some(range)) if current == Some(paragraph) => {
+                last.push(' ');
+                last.push_str(text);
+                range.1 = passage;
+            }
+            _ => {
+                paragraphs.push(text.to_string());
+                numbers.push((passage, passage));
+            }
+        }
+        current = Some(paragraph);
+    }
+    (paragraphs, numbers)
+}
+
 /// The headline of a stored passage (its title when it has one) and its article's title, url, source
 /// and authors.
 pub fn headline_and_meta(doc: &TantivyDocument, fields: &Fields) -> (String, ArticleMeta) {
@@ -280,23 +305,11 @@ impl Reader {
             .and_then(|v| v.as_datetime())
             .and_then(day_of_index_date)
             .map(|d| d.to_string());
-        let mut paragraphs: Vec<String> = Vec::new();
-        let mut numbers: Vec<(u64, u64)> = Vec::new();
-        let mut current = None;
-        for (passage, paragraph, text, _) in passages {
-            match (paragraphs.last_mut(), numbers.last_mut()) {
-                (Some(last), Some(range)) if current == Some(paragraph) => {
-                    last.push(' ');
-                    last.push_str(&text);
-                    range.1 = passage;
-                }
-                _ => {
-                    paragraphs.push(text);
-                    numbers.push((passage, passage));
-                }
-            }
-            current = Some(paragraph);
-        }
+        let (paragraphs, numbers) = join_paragraphs(
+            passages
+                .iter()
+                .map(|(passage, paragraph, text, _)| (*passage, *paragraph, text.as_str())),
+        );
         Ok(StoredArticle {
             article: id.to_string(),
             date,

@@ -55,7 +55,7 @@ fn write_csv(w: &mut dyn Write, rows: &[BatchRow], with_hits: bool) -> io::Resul
         let summary = vec![
             defuse(&r.query).into_owned(),
             number(r.counts.map(|c| c.articles)),
-            number(r.counts.map(|c| c.passages)),
+            number(r.counts.filter(|_| !r.passages_unknown).map(|c| c.passages)),
             number(r.counts.map(|c| c.stories)),
             r.first_date.clone().unwrap_or_default(),
             r.last_date.clone().unwrap_or_default(),

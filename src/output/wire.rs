@@ -364,7 +364,10 @@ impl<'a> BatchRowWire<'a> {
         BatchRowWire {
             query: &row.query,
             articles: row.counts.map(|c| c.articles),
-            passages: row.counts.map(|c| c.passages),
+            passages: row
+                .counts
+                .filter(|_| !row.passages_unknown)
+                .map(|c| c.passages),
             stories: row.counts.map(|c| c.stories),
             first_date: row.first_date.as_deref(),
             last_date: row.last_date.as_deref(),

@@ -174,7 +174,7 @@ impl Compiler<'_> {
 }
 
 /// Analyzed tokens: (position, text).
-pub(super) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(tok) = stream.next() {
@@ -188,15 +188,7 @@ pub(super) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, St
 /// alternative phrase where it stands for the pair, so `al-Qaida` finds `al Qaida`, `al-Qaida` and
 /// `alqaida`.
 fn terms_query(field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Query> {
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    let mut joined: Vec<(usize, &str)> = Vec::new();
-    for (pos, text) in tokens {
-        if words.last().is_some_and(|(p, _)| p == pos) {
-            joined.push((*pos, text));
-        } else {
-            words.push((*pos, text));
-        }
-    }
+    let sequences = token_sequences(tokens);
     let phrase = |seq: &[(usize, &str)]| -> Box<dyn Query> {
         if seq.len() == 1 {
             return Box::new(TermQuery::new(
@@ -211,24 +203,46 @@ fn terms_query(field: Field, tokens: &[(usize, String)], slop: u32) -> Box<dyn Q
             .collect();
         Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
     };
-    if joined.is_empty() {
-        return phrase(&words);
+    if sequences.len() == 1 {
+        return phrase(&sequences[0]);
     }
-    let mut alternatives = vec![(Occur::Should, phrase(&words))];
-    for &(pos, text) in &joined {
-        // The joined word takes the pair's first position; the words after the pair move up by one.
-        let variant: Vec<(usize, &str)> = words
+    Box::new(BooleanQuery::new(
+        sequences
             .iter()
-            .filter(|(p, _)| *p != pos + 1)
-            .map(|&(p, t)| match p {
-                p if p == pos => (p, text),
-                p if p > pos + 1 => (p - 1, t),
-                p => (p, t),
-            })
-            .collect();
-        alternatives.push((Occur::Should, phrase(&variant)));
+            .map(|seq| (Occur::Should, phrase(seq)))
+            .collect(),
+    ))
+}
+
+/// The token sequences analysed tokens stand for: the words, then for each hyphenated pair's joined
+/// word (at the pair's first position) the words with the joined word in the pair's place, the
+/// words after it moved up by one. Each is (position, token).
+pub(crate) fn token_sequences(tokens: &[(usize, String)]) -> Vec<Vec<(usize, &str)>> {
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut joined: Vec<(usize, &str)> = Vec::new();
+    for (pos, text) in tokens {
+        if words.last().is_some_and(|(p, _)| p == pos) {
+            joined.push((*pos, text));
+        } else {
+            words.push((*pos, text));
+        }
     }
-    Box::new(BooleanQuery::new(alternatives))
+    let mut out = Vec::with_capacity(1 + joined.len());
+    for &(pos, text) in &joined {
+        out.push(
+            words
+                .iter()
+                .filter(|(p, _)| *p != pos + 1)
+                .map(|&(p, t)| match p {
+                    p if p == pos => (p, text),
+                    p if p > pos + 1 => (p - 1, t),
+                    p => (p, t),
+                })
+                .collect(),
+        );
+    }
+    out.insert(0, words);
+    out
 }
 
 impl Compiler<'_> {
@@ -725,6 +739,13 @@ pub fn compile_articles(
         highlight: compiler.highlight,
         ranking,
     })
+}
+
+/// Whether `w`, unquoted, is one of the very common English words (`the`, `of`) that a query with
+/// every word required only scores (see [`compile`]).
+pub fn is_common_word(w: &str) -> bool {
+    let (_, fields) = crate::index::schema::build_schema();
+    new_compiler(&fields, QueryOptions::default()).is_common(w)
 }
 
 #[cfg(test)]

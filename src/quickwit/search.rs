@@ -1,0 +1,1067 @@
+//! Searching a Quickwit index that `push` filled: hits, counts, timelines, whole articles and
+//! statistics, with dateline's semantics.
+//!
+//! Counts and timelines use Quickwit's native search API (dates as `start_timestamp` and
+//! `end_timestamp`, days from a `date_histogram` with a fixed one-day interval, folded into calendar
+//! weeks, months and years here). Hits come from its Elasticsearch-compatible API, which gives each
+//! hit its score, and a scroll past the 10,000 hits that paging reaches. Grouping by article,
+//! collapsing the copies of a story and snippets are done here, as for a local index.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use time::Date;
+
+use super::client::Client;
+use super::mapping::{fields as f, ARTICLE_KIND, PASSAGE_KIND};
+use super::query::{translate, Target};
+use super::{manifest, quote, EngineSpec, Manifest};
+use crate::analysis::timeline::{timeline_from_days, DayTally, Timeline, TimelineRequest};
+use crate::error::{Error, Result};
+use crate::index::reader::{join_paragraphs, StoredArticle};
+use crate::index::schema::{article_key, build_schema};
+use crate::ingest::ArticleMeta;
+use crate::search::compile::{compile, QueryOptions};
+use crate::search::highlight::{HighlightTerms, Highlighter};
+use crate::search::{Hit, Ranking, SearchRequest, SortOrder, Within};
+use crate::text::dates::{day_to_secs, format_day, secs_to_day, DateRange};
+
+/// Hits one request of the Elasticsearch-compatible API can reach by paging.
+const PAGE_LIMIT: usize = 10_000;
+/// Hits asked for per request.
+const PAGE: usize = 500;
+/// Articles named in one query.
+const IDS_PER_QUERY: usize = 200;
+/// Buckets of a terms aggregation (distinct articles or stories counted exactly up to this).
+const TERMS_LIMIT: u64 = 65_000;
+/// Article keys named in one query.
+const KEYS_PER_QUERY: usize = 500;
+
+/// A Quickwit index that dateline pushed, opened for searching.
+pub struct Cluster {
+    client: Client,
+    index_id: String,
+    manifest: Manifest,
+}
+
+/// How many passages, articles and stories match, as far as Quickwit tells exactly (`None` where
+/// it cannot: passages when matching whole articles, and more distinct articles or stories than a
+/// terms aggregation returns).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClusterCounts {
+    pub passages: Option<u64>,
+    pub articles: Option<u64>,
+    pub stories: Option<u64>,
+}
+
+/// The hits of a search, in order, with the counts when asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterResults {
+    pub hits: Vec<Hit>,
+    pub counts: Option<ClusterCounts>,
+}
+
+/// One hit of the Elasticsearch-compatible API.
+#[derive(Debug, Clone)]
+struct Doc {
+    score: f32,
+    source: Value,
+}
+
+impl Doc {
+    fn text(&self, field: &str) -> Option<&str> {
+        self.source.get(field).and_then(Value::as_str)
+    }
+
+    fn number(&self, field: &str) -> Option<u64> {
+        self.source.get(field).and_then(Value::as_u64)
+    }
+
+    fn article(&self) -> &str {
+        self.text(f::ARTICLE).unwrap_or_default()
+    }
+
+    fn story(&self) -> &str {
+        self.text(f::STORY).unwrap_or_else(|| self.article())
+    }
+
+    /// Seconds since the epoch of the article's day; `None` when undated.
+    fn date(&self) -> Option<i64> {
+        if self.number(f::DATED) != Some(1) {
+            return None;
+        }
+        timestamp_secs(self.source.get(f::TIMESTAMP)?)
+    }
+
+    fn meta(&self) -> (String, ArticleMeta) {
+        let title = self.text(f::TITLE).map(str::to_string);
+        let headline = title
+            .clone()
+            .or_else(|| self.text(f::HEADLINE).map(str::to_string))
+            .unwrap_or_default();
+        let authors = self
+            .source
+            .get(f::AUTHORS)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let meta = ArticleMeta {
+            title,
+            url: self.text(f::URL).map(str::to_string),
+            source: self.text(f::SOURCE).map(str::to_string),
+            authors,
+        };
+        (headline, meta)
+    }
+}
+
+/// A timestamp as Quickwit answers it (seconds, or an RFC 3339 string).
+fn timestamp_secs(v: &Value) -> Option<i64> {
+    if let Some(n) = v.as_i64() {
+        return Some(n);
+    }
+    if let Some(x) = v.as_f64() {
+        return Some(x as i64);
+    }
+    let text = v.as_str()?;
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+fn rfc3339_day(d: Date) -> String {
+    format!("{d}T00:00:00Z")
+}
+
+impl Cluster {
+    /// Opens the index `spec` names; an index nothing was pushed to is an error.
+    pub fn open(spec: &EngineSpec) -> Result<Cluster> {
+        let client =
+            Client::new(&spec.base)?.with_retries(2, std::time::Duration::from_millis(200));
+        Cluster::with_client(client, &spec.index_id)
+    }
+
+    /// Opens `index_id` through `client`.
+    pub fn with_client(client: Client, index_id: &str) -> Result<Cluster> {
+        let manifest = manifest(&client, index_id)?.ok_or_else(|| Error::ClusterEmpty {
+            url: client.base().to_string(),
+            index_id: index_id.to_string(),
+        })?;
+        Ok(Cluster {
+            client,
+            index_id: index_id.to_string(),
+            manifest,
+        })
+    }
+
+    /// What the last push said of the index.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// `quickwit://host:port/index`.
+    pub fn name(&self) -> String {
+        format!(
+            "quickwit://{}/{}",
+            self.client.base().trim_start_matches("http://"),
+            self.index_id
+        )
+    }
+
+    /// The documents of `kind` that the last push made visible.
+    fn visible(&self, kind: &str) -> String {
+        let gens: Vec<String> = self
+            .manifest
+            .live
+            .iter()
+            .map(|g| format!("{}:{g}", f::GEN))
+            .collect();
+        let mut q = format!("{}:{kind} AND ({})", f::KIND, gens.join(" OR "));
+        if !self.manifest.stale.is_empty() {
+            let stale: Vec<String> = self
+                .manifest
+                .stale
+                .iter()
+                .map(|a| format!("{}:{}", f::AV, quote(a)))
+                .collect();
+            q.push_str(&format!(" AND NOT ({})", stale.join(" OR ")));
+        }
+        q
+    }
+
+    /// `query` over the visible documents of `kind`; dated ones only when `dates` bound it.
+    fn filtered(&self, kind: &str, query: &str, dates: &DateRange) -> String {
+        let mut q = format!("{} AND {query}", self.visible(kind));
+        if !dates.is_unbounded() {
+            q.push_str(&format!(" AND {}:1", f::DATED));
+        }
+        q
+    }
+
+    /// The native search API.
+    fn native(&self, mut body: Value, dates: &DateRange) -> Result<Value> {
+        if let Some(since) = dates.since {
+            body["start_timestamp"] = json!(day_to_secs(since));
+        }
+        if let Some(until) = dates.until {
+            body["end_timestamp"] = json!(day_to_secs(until) + 86_400);
+        }
+        self.client
+            .post_json(&format!("/api/v1/{}/search", self.index_id), &body)
+    }
+
+    fn num_hits(&self, answer: &Value) -> Result<u64> {
+        answer
+            .get("num_hits")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| self.bad("no num_hits in a search answer"))
+    }
+
+    fn bad(&self, what: &str) -> Error {
+        Error::Cluster {
+            url: self.client.base().to_string(),
+            detail: format!("unexpected answer: {what}"),
+        }
+    }
+
+    /// The Elasticsearch-compatible search body for `query` within `dates`.
+    fn es_body(&self, query: &str, dates: &DateRange, sort: SortOrder, size: usize) -> Value {
+        let mut must = vec![json!({"query_string": {"query": query, "default_operator": "AND"}})];
+        if !dates.is_unbounded() {
+            let mut range = serde_json::Map::new();
+            if let Some(s) = dates.since {
+                range.insert("gte".into(), json!(rfc3339_day(s)));
+            }
+            if let Some(u) = dates.until.and_then(|u| u.next_day()) {
+                range.insert("lt".into(), json!(rfc3339_day(u)));
+            }
+            must.push(json!({"range": {f::TIMESTAMP: range}}));
+        }
+        let sort = match sort {
+            SortOrder::Relevance => json!([{"_score": {"order": "desc"}}]),
+            SortOrder::Newest => {
+                json!([{f::TIMESTAMP: {"order": "desc"}}, {"_score": {"order": "desc"}}])
+            }
+            SortOrder::Oldest => {
+                json!([{f::TIMESTAMP: {"order": "asc"}}, {"_score": {"order": "desc"}}])
+            }
+        };
+        json!({
+            "query": {"bool": {"must": must}},
+            "size": size,
+            "sort": sort,
+            "track_total_hits": true,
+        })
+    }
+
+    /// One page of hits.
+    fn es_page(
+        &self,
+        body: &Value,
+        from: usize,
+        scroll: bool,
+    ) -> Result<(u64, Vec<Doc>, Option<String>)> {
+        let mut body = body.clone();
+        body["from"] = json!(from);
+        let path = if scroll {
+            format!("/api/v1/_elastic/{}/_search?scroll=5m", self.index_id)
+        } else {
+            format!("/api/v1/_elastic/{}/_search", self.index_id)
+        };
+        let answer = self.client.post_json(&path, &body)?;
+        self.es_docs(&answer)
+    }
+
+    fn es_docs(&self, answer: &Value) -> Result<(u64, Vec<Doc>, Option<String>)> {
+        let hits = answer
+            .pointer("/hits/hits")
+            .and_then(Value::as_array)
+            .ok_or_else(|| self.bad("no hits in a search answer"))?;
+        let total = answer
+            .pointer("/hits/total/value")
+            .and_then(Value::as_u64)
+            .unwrap_or(hits.len() as u64);
+        let docs = hits
+            .iter()
+            .map(|h| Doc {
+                score: h.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32,
+                source: h.get("_source").cloned().unwrap_or(Value::Null),
+            })
+            .collect();
+        let scroll = answer
+            .get("_scroll_id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        Ok((total, docs, scroll))
+    }
+
+    /// Hits of `query` in order, page by page, until `visit` says stop (returns `false`) or none are
+    /// left; past what paging reaches, through a scroll.
+    fn each_doc(
+        &self,
+        query: &str,
+        dates: &DateRange,
+        sort: SortOrder,
+        mut visit: impl FnMut(Doc) -> bool,
+    ) -> Result<u64> {
+        let body = self.es_body(query, dates, sort, PAGE);
+        let (total, docs, _) = self.es_page(&body, 0, false)?;
+        let mut from = docs.len();
+        for d in docs {
+            if !visit(d) {
+                return Ok(total);
+            }
+        }
+        while (from as u64) < total && from + PAGE <= PAGE_LIMIT {
+            let (_, docs, _) = self.es_page(&body, from, false)?;
+            if docs.is_empty() {
+                return Ok(total);
+            }
+            from += docs.len();
+            for d in docs {
+                if !visit(d) {
+                    return Ok(total);
+                }
+            }
+        }
+        if (from as u64) >= total {
+            return Ok(total);
+        }
+        // Past the paging limit: a scroll from the start, skipping what was seen.
+        let (_, mut docs, mut scroll_id) = self.es_page(&body, 0, true)?;
+        let mut seen = 0usize;
+        loop {
+            if docs.is_empty() {
+                return Ok(total);
+            }
+            for d in docs {
+                seen += 1;
+                if seen > from && !visit(d) {
+                    return Ok(total);
+                }
+            }
+            let Some(id) = scroll_id.take() else {
+                return Ok(total);
+            };
+            let answer = self.client.post_json(
+                "/api/v1/_elastic/_search/scroll",
+                &json!({"scroll_id": id, "scroll": "5m"}),
+            )?;
+            let (_, next, next_id) = self.es_docs(&answer)?;
+            docs = next;
+            scroll_id = next_id;
+        }
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<ClusterResults> {
+        let options = QueryOptions {
+            match_mode: request.match_mode,
+            ranking: request.ranking,
+            fuzzy: request.fuzzy,
+        };
+        let target = match request.within {
+            Within::Article => Target::Articles,
+            Within::Passage => Target::Passages,
+        };
+        // The local translation gives the same errors (only common words, nothing to search) and the
+        // terms to mark.
+        let translated = translate(&request.query, &request.sources, options, target)?;
+        let (_, fields) = build_schema();
+        let highlight = compile(&request.query, &request.sources, &fields, options)?.highlight;
+        let limit = request.limit.unwrap_or(usize::MAX);
+        let (hits, counts) = match request.within {
+            Within::Article => self.article_hits(
+                request,
+                &translated.query,
+                translated.passage_words.as_deref(),
+                limit,
+            )?,
+            Within::Passage => self.passage_hits(request, &translated.query, limit)?,
+        };
+        let mut highlighter = Highlighter::new(prefix_words(
+            highlight,
+            hits.iter().map(|h| h.text.as_str()),
+        ));
+        let hits = hits
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut h)| {
+                let snippet = highlighter.snippet(&h.text);
+                h.rank = i + 1;
+                h.snippet = snippet.text;
+                h.highlights = snippet.highlights;
+                h
+            })
+            .collect();
+        Ok(ClusterResults { hits, counts })
+    }
+
+    /// Articles matching as wholes, each shown by its best passages.
+    fn article_hits(
+        &self,
+        request: &SearchRequest,
+        query: &str,
+        passage_words: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Hit>, Option<ClusterCounts>)> {
+        let q = self.filtered(ARTICLE_KIND, query, &request.dates);
+        let mut kept: Vec<(Doc, Vec<String>)> = Vec::new();
+        let mut story_slot: HashMap<String, usize> = HashMap::new();
+        // With passages ranked on their own, every matching article may give one.
+        let article_limit = if request.per_article == 0 && request.sort == SortOrder::Relevance {
+            usize::MAX
+        } else {
+            limit
+        };
+        if article_limit > 0 {
+            self.each_doc(&q, &request.dates, request.sort, |d| {
+                let story = d.story().to_string();
+                match story_slot.get(&story) {
+                    Some(&i) if request.collapse => kept[i].1.push(d.article().to_string()),
+                    _ => {
+                        story_slot.insert(story, kept.len());
+                        kept.push((d, Vec::new()));
+                    }
+                }
+                kept.len() < article_limit || request.collapse && kept.len() <= article_limit
+            })?;
+        }
+        kept.truncate(article_limit);
+        if request.collapse && request.limit.is_some() {
+            self.complete_copies(&q, &request.dates, &mut kept)?;
+        }
+        let counts = if request.count {
+            Some(self.counts(ARTICLE_KIND, query, passage_words, &request.dates)?)
+        } else {
+            None
+        };
+        // The passages to show: those holding the query's words, best first; an article whose
+        // passages hold none (a headline match, a query of NOTs) is shown by its lead.
+        let ids: Vec<&str> = kept.iter().map(|(d, _)| d.article()).collect();
+        let mut passages: HashMap<String, Vec<Doc>> = HashMap::new();
+        if let Some(words) = passage_words {
+            for chunk in ids.chunks(IDS_PER_QUERY) {
+                let q = self.filtered(
+                    PASSAGE_KIND,
+                    &format!("{} AND ({words})", any_article(chunk)),
+                    &DateRange::default(),
+                );
+                self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
+                    passages.entry(d.article().to_string()).or_default().push(d);
+                    true
+                })?;
+            }
+        }
+        let lacking: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !passages.contains_key(*id))
+            .collect();
+        // An article whose passages hold none of the words (a headline match, a query of NOTs) is
+        // shown by its passages in order.
+        for chunk in lacking.chunks(IDS_PER_QUERY) {
+            let q = self.filtered(PASSAGE_KIND, &any_article(chunk), &DateRange::default());
+            let mut found: Vec<Doc> = Vec::new();
+            self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
+                found.push(d);
+                true
+            })?;
+            found.sort_by_key(|d| d.number(f::PASSAGE));
+            for d in found {
+                passages.entry(d.article().to_string()).or_default().push(d);
+            }
+        }
+        let mut hits = Vec::new();
+        for (article, copies) in kept {
+            let mut shown = passages.remove(article.article()).unwrap_or_default();
+            if request.per_article > 0 {
+                shown.truncate(request.per_article);
+            }
+            if request.sort != SortOrder::Relevance {
+                shown.sort_by_key(|d| d.number(f::PASSAGE));
+            }
+            let mut copies = copies;
+            copies.sort();
+            for (i, p) in shown.into_iter().enumerate() {
+                let mut h = hit_of(&p);
+                if i == 0 {
+                    h.copies = copies.clone();
+                }
+                hits.push(h);
+            }
+        }
+        if request.per_article == 0 && request.sort == SortOrder::Relevance {
+            hits.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| b.date.cmp(&a.date))
+                    .then_with(|| a.article.cmp(&b.article))
+                    .then_with(|| a.passage.cmp(&b.passage))
+            });
+        }
+        hits.truncate(limit);
+        Ok((hits, counts))
+    }
+
+    /// Passages matching on their own, at most `per_article` of each article.
+    fn passage_hits(
+        &self,
+        request: &SearchRequest,
+        query: &str,
+        limit: usize,
+    ) -> Result<(Vec<Hit>, Option<ClusterCounts>)> {
+        let q = self.filtered(PASSAGE_KIND, query, &request.dates);
+        // Articles in order, each with its passages and the copies collapsed under it.
+        let mut groups: Vec<(Vec<Doc>, Vec<String>)> = Vec::new();
+        let mut article_slot: HashMap<String, usize> = HashMap::new();
+        let mut story_slot: HashMap<String, usize> = HashMap::new();
+        let mut shown = 0usize;
+        if limit > 0 {
+            self.each_doc(&q, &request.dates, request.sort, |d| {
+                let article = d.article().to_string();
+                if let Some(&i) = article_slot.get(&article) {
+                    if i == usize::MAX {
+                        return true;
+                    }
+                    if request.per_article == 0 || groups[i].0.len() < request.per_article {
+                        groups[i].0.push(d);
+                        shown += 1;
+                    }
+                } else {
+                    let story = d.story().to_string();
+                    match story_slot.get(&story) {
+                        Some(&i) if request.collapse => {
+                            let (_, copies) = &mut groups[i];
+                            if !copies.contains(&article) {
+                                copies.push(article.clone());
+                            }
+                            // Later passages of a hidden copy are dropped.
+                            article_slot.insert(article, usize::MAX);
+                        }
+                        _ => {
+                            story_slot.insert(story, groups.len());
+                            article_slot.insert(article, groups.len());
+                            groups.push((vec![d], Vec::new()));
+                            shown += 1;
+                        }
+                    }
+                }
+                shown < limit
+            })?;
+        }
+        // `usize::MAX` slots stand for hidden copies; their passages were skipped above.
+        if request.collapse && request.limit.is_some() {
+            let mut firsts: Vec<(Doc, Vec<String>)> = groups
+                .iter()
+                .map(|(docs, copies)| (docs[0].clone(), copies.clone()))
+                .collect();
+            self.complete_copies(&q, &request.dates, &mut firsts)?;
+            for ((_, copies), (_, all)) in groups.iter_mut().zip(firsts) {
+                *copies = all;
+            }
+        }
+        let counts = if request.count {
+            Some(self.counts(PASSAGE_KIND, query, None, &request.dates)?)
+        } else {
+            None
+        };
+        let mut hits = Vec::new();
+        for (docs, mut copies) in groups {
+            copies.sort();
+            for (i, d) in docs.iter().enumerate() {
+                let mut h = hit_of(d);
+                if i == 0 {
+                    h.copies = copies.clone();
+                }
+                hits.push(h);
+            }
+        }
+        if request.per_article != 1 && request.sort == SortOrder::Relevance {
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+        }
+        hits.truncate(limit);
+        Ok((hits, counts))
+    }
+
+    /// Adds to each kept hit every other matching article of its story (the pages read may have
+    /// stopped before them).
+    fn complete_copies(
+        &self,
+        query: &str,
+        dates: &DateRange,
+        kept: &mut [(Doc, Vec<String>)],
+    ) -> Result<()> {
+        let stories: Vec<(String, usize)> = kept
+            .iter()
+            .enumerate()
+            .map(|(i, (d, _))| (d.story().to_string(), i))
+            .collect();
+        let slot: HashMap<&str, usize> = stories.iter().map(|(s, i)| (s.as_str(), *i)).collect();
+        for chunk in stories.chunks(IDS_PER_QUERY) {
+            let names: Vec<String> = chunk
+                .iter()
+                .map(|(s, _)| format!("{}:{}", f::STORY, quote(s)))
+                .collect();
+            let q = format!("{query} AND ({})", names.join(" OR "));
+            self.each_doc(&q, dates, SortOrder::Relevance, |d| {
+                if let Some(&i) = slot.get(d.story()) {
+                    let (shown, copies) = &mut kept[i];
+                    let article = d.article();
+                    if article != shown.article() && !copies.iter().any(|c| c == article) {
+                        copies.push(article.to_string());
+                    }
+                }
+                true
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Matching documents of `kind`, and their distinct articles and stories.
+    fn counts(
+        &self,
+        kind: &str,
+        query: &str,
+        words: Option<&str>,
+        dates: &DateRange,
+    ) -> Result<ClusterCounts> {
+        let q = self.filtered(kind, query, dates);
+        let answer = self.native(
+            json!({"query": q, "max_hits": 0, "aggs": {
+                "articles": {"terms": {"field": f::KEY, "size": TERMS_LIMIT}},
+                "stories": {"terms": {"field": f::STORY, "size": TERMS_LIMIT}},
+            }}),
+            dates,
+        )?;
+        let n = self.num_hits(&answer)?;
+        let distinct = |name: &str| -> Option<u64> {
+            let agg = answer.pointer(&format!("/aggregations/{name}"))?;
+            let buckets = agg.get("buckets")?.as_array()?;
+            let other = agg
+                .get("sum_other_doc_count")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            (other == 0).then_some(buckets.len() as u64)
+        };
+        Ok(match kind {
+            ARTICLE_KIND => {
+                // The passages of the matching articles that hold a word of the query, when every
+                // matching article's key came back.
+                let keys: Option<Vec<u64>> = distinct("articles").map(|_| {
+                    answer
+                        .pointer("/aggregations/articles/buckets")
+                        .and_then(Value::as_array)
+                        .map(|b| {
+                            b.iter()
+                                .filter_map(|x| x.get("key").and_then(key_number))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                });
+                let passages = match (keys, words) {
+                    (_, _) if n == 0 => Some(0),
+                    (Some(keys), Some(w)) => Some(self.passages_per_day(&keys, w)?.values().sum()),
+                    (Some(_), None) => Some(0),
+                    (None, _) => None,
+                };
+                ClusterCounts {
+                    passages,
+                    articles: Some(n),
+                    stories: if n == 0 { Some(0) } else { distinct("stories") },
+                }
+            }
+            _ => ClusterCounts {
+                passages: Some(n),
+                articles: if n == 0 {
+                    Some(0)
+                } else {
+                    distinct("articles")
+                },
+                stories: if n == 0 { Some(0) } else { distinct("stories") },
+            },
+        })
+    }
+
+    /// Counts the matches of each query per day, folded into calendar buckets.
+    pub fn timeline(&self, request: &TimelineRequest) -> Result<Timeline> {
+        let options = QueryOptions {
+            match_mode: request.match_mode,
+            ranking: Ranking::PLAIN,
+            fuzzy: false,
+        };
+        let target = match request.within {
+            Within::Article => Target::Articles,
+            Within::Passage => Target::Passages,
+        };
+        let kind = match target {
+            Target::Articles => ARTICLE_KIND,
+            Target::Passages => PASSAGE_KIND,
+        };
+        let (_, fields) = build_schema();
+        let mut per_query = Vec::new();
+        for q in &request.queries {
+            let translated = translate(q, &request.sources, options, target)?;
+            // Same errors as a local timeline.
+            compile(q, &request.sources, &fields, options)?;
+            per_query.push(self.days(
+                kind,
+                &translated.query,
+                translated.passage_words.as_deref(),
+                &request.dates,
+            )?);
+        }
+        let all = if request.share {
+            let everything = match request.sources.as_slice() {
+                [] => "*".to_string(),
+                names => {
+                    let list: Vec<String> = names
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{}:{}",
+                                f::SOURCE_KEY,
+                                quote(&crate::index::schema::source_key(s))
+                            )
+                        })
+                        .collect();
+                    format!("({})", list.join(" OR "))
+                }
+            };
+            Some(self.days(ARTICLE_KIND, &everything, None, &request.dates)?)
+        } else {
+            None
+        };
+        timeline_from_days(request, per_query, all)
+    }
+
+    /// Per-day counts of `query` over documents of `kind` (articles, or passages with their
+    /// articles), and the undated ones.
+    fn days(
+        &self,
+        kind: &str,
+        query: &str,
+        words: Option<&str>,
+        dates: &DateRange,
+    ) -> Result<Vec<DayTally>> {
+        let mut sub = serde_json::Map::new();
+        sub.insert(
+            "stories".into(),
+            json!({"terms": {"field": f::STORY, "size": TERMS_LIMIT}}),
+        );
+        sub.insert(
+            "articles".into(),
+            json!({"terms": {"field": f::KEY, "size": TERMS_LIMIT}}),
+        );
+        let mut keys: Vec<u64> = Vec::new();
+        let q = format!(
+            "{} AND {}:1",
+            self.filtered(kind, query, &DateRange::default()),
+            f::DATED
+        );
+        let buckets = self.daily(&q, Value::Object(sub.clone()), dates)?;
+        let mut out = Vec::new();
+        for b in &buckets {
+            let count = b.get("doc_count").and_then(Value::as_u64).unwrap_or(0);
+            if count == 0 {
+                continue;
+            }
+            let key_ms = b
+                .get("key")
+                .and_then(Value::as_f64)
+                .ok_or_else(|| self.bad("a histogram bucket without a key"))?;
+            let day = secs_to_day((key_ms / 1000.0).floor() as i64);
+            out.push(self.tally(kind, day, count, b, &mut keys)?);
+        }
+        if dates.is_unbounded() {
+            let q = format!("{} AND {}:0", self.filtered(kind, query, dates), f::DATED);
+            let answer = self.native(
+                json!({"query": q, "max_hits": 0, "aggs": Value::Object(sub)}),
+                dates,
+            )?;
+            let n = self.num_hits(&answer)?;
+            if n > 0 {
+                let aggs = answer.get("aggregations").cloned().unwrap_or(Value::Null);
+                out.push(self.tally(kind, None, n, &aggs, &mut keys)?);
+            }
+        }
+        // Matching whole articles, a day's passages are those of its articles that hold a word of
+        // the query.
+        if kind == ARTICLE_KIND {
+            let per_day = match words {
+                Some(w) => self.passages_per_day(&keys, w)?,
+                None => HashMap::new(),
+            };
+            for t in &mut out {
+                t.passages = per_day.get(&t.day).copied().unwrap_or(0);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The days of `query`'s matches (Quickwit's date histogram has fixed intervals only: one day),
+    /// each bucket with the sub-aggregations `sub`.
+    fn daily(&self, query: &str, sub: Value, dates: &DateRange) -> Result<Vec<Value>> {
+        let answer = self.native(
+            json!({"query": query, "max_hits": 0, "aggs": {"days": {
+                "date_histogram": {"field": f::TIMESTAMP, "fixed_interval": "1d", "min_doc_count": 1},
+                "aggs": sub,
+            }}}),
+            dates,
+        )?;
+        Ok(answer
+            .pointer("/aggregations/days/buckets")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// Passages of the articles with keys `keys` that match `words`, per day (`None`: undated).
+    fn passages_per_day(&self, keys: &[u64], words: &str) -> Result<HashMap<Option<Date>, u64>> {
+        let mut out: HashMap<Option<Date>, u64> = HashMap::new();
+        for chunk in keys.chunks(KEYS_PER_QUERY) {
+            let list: Vec<String> = chunk.iter().map(|k| format!("{}:{k}", f::KEY)).collect();
+            let q = format!(
+                "{} AND ({words}) AND ({})",
+                self.visible(PASSAGE_KIND),
+                list.join(" OR ")
+            );
+            let dated = json!({"dated": {"terms": {"field": f::DATED, "size": 2}}});
+            for b in &self.daily(&q, dated, &DateRange::default())? {
+                let key_ms = b
+                    .get("key")
+                    .and_then(Value::as_f64)
+                    .ok_or_else(|| self.bad("a histogram bucket without a key"))?;
+                let day = secs_to_day((key_ms / 1000.0).floor() as i64);
+                let split = b
+                    .pointer("/dated/buckets")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for d in split {
+                    let n = d.get("doc_count").and_then(Value::as_u64).unwrap_or(0);
+                    let dated = d.get("key").and_then(Value::as_f64).unwrap_or(0.0) >= 1.0;
+                    *out.entry(if dated { day } else { None }).or_default() += n;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn tally(
+        &self,
+        kind: &str,
+        day: Option<Date>,
+        count: u64,
+        aggs: &Value,
+        all_keys: &mut Vec<u64>,
+    ) -> Result<DayTally> {
+        let keys = |name: &str| -> Result<Vec<Value>> {
+            let agg = aggs
+                .get(name)
+                .ok_or_else(|| self.bad("a missing aggregation"))?;
+            if agg
+                .get("sum_other_doc_count")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+                > 0
+            {
+                return Err(Error::EngineUnsupported(format!(
+                    "more than {TERMS_LIMIT} distinct {name} on one day: Quickwit's terms aggregation cannot count them all"
+                )));
+            }
+            Ok(agg
+                .get("buckets")
+                .and_then(Value::as_array)
+                .map(|b| b.iter().filter_map(|x| x.get("key").cloned()).collect())
+                .unwrap_or_default())
+        };
+        let stories: Vec<u64> = keys("stories")?
+            .iter()
+            .map(|k| article_key(k.as_str().unwrap_or_default()))
+            .collect();
+        let articles = keys("articles")?;
+        Ok(match kind {
+            ARTICLE_KIND => {
+                all_keys.extend(articles.iter().filter_map(key_number));
+                DayTally {
+                    day,
+                    articles: count,
+                    passages: 0,
+                    stories,
+                }
+            }
+            _ => DayTally {
+                day,
+                articles: articles.len() as u64,
+                passages: count,
+                stories,
+            },
+        })
+    }
+
+    /// A whole article; an unknown id is [`Error::UnknownArticle`].
+    pub fn article(&self, id: &str) -> Result<StoredArticle> {
+        let q = self.filtered(
+            PASSAGE_KIND,
+            &format!("{}:{}", f::ARTICLE, quote(id)),
+            &DateRange::default(),
+        );
+        let mut docs = Vec::new();
+        self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
+            docs.push(d);
+            true
+        })?;
+        if docs.is_empty() {
+            return Err(Error::UnknownArticle {
+                id: id.to_string(),
+                suggestions: Vec::new(),
+            });
+        }
+        docs.sort_by_key(|d| d.number(f::PASSAGE));
+        let (headline, meta) = docs[0].meta();
+        let date = docs[0].date().and_then(format_day);
+        let (paragraphs, numbers) = join_paragraphs(docs.iter().map(|d| {
+            (
+                d.number(f::PASSAGE).unwrap_or(0),
+                d.number(f::PARAGRAPH).unwrap_or(0),
+                d.text(f::TEXT).unwrap_or_default(),
+            )
+        }));
+        Ok(StoredArticle {
+            article: id.to_string(),
+            date,
+            headline,
+            meta,
+            paragraphs,
+            passages: numbers,
+        })
+    }
+
+    /// The day (seconds since the epoch) of the earliest and the latest dated match of `request`.
+    pub fn date_span(&self, request: &SearchRequest) -> Result<(Option<i64>, Option<i64>)> {
+        let options = QueryOptions {
+            match_mode: request.match_mode,
+            ranking: request.ranking,
+            fuzzy: request.fuzzy,
+        };
+        let (target, kind) = match request.within {
+            Within::Article => (Target::Articles, ARTICLE_KIND),
+            Within::Passage => (Target::Passages, PASSAGE_KIND),
+        };
+        let translated = translate(&request.query, &request.sources, options, target)?;
+        let q = format!(
+            "{} AND {}:1",
+            self.filtered(kind, &translated.query, &request.dates),
+            f::DATED
+        );
+        let mut span = [None, None];
+        for (slot, sort) in [SortOrder::Oldest, SortOrder::Newest]
+            .into_iter()
+            .enumerate()
+        {
+            let body = self.es_body(&q, &request.dates, sort, 1);
+            let (_, docs, _) = self.es_page(&body, 0, false)?;
+            span[slot] = docs.first().and_then(Doc::date);
+        }
+        Ok((span[0], span[1]))
+    }
+
+    /// Visible articles and passages now (the manifest's counts are as pushed).
+    pub fn live_counts(&self) -> Result<(u64, u64, u64)> {
+        let count = |kind: &str, extra: &str| -> Result<u64> {
+            let q = format!("{}{extra}", self.visible(kind));
+            let answer = self.native(json!({"query": q, "max_hits": 0}), &DateRange::default())?;
+            self.num_hits(&answer)
+        };
+        Ok((
+            count(ARTICLE_KIND, "")?,
+            count(PASSAGE_KIND, "")?,
+            count(ARTICLE_KIND, &format!(" AND {}:0", f::DATED))?,
+        ))
+    }
+}
+
+/// A `key` as a terms aggregation answers it (a number, or its text).
+fn key_number(v: &Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_f64().map(|x| x as u64))
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+/// Marks the words of `query` in `texts` shown from a Quickwit index (a prefix marks the words of
+/// the texts that start with it).
+pub fn highlighter(query: &str, texts: &[String]) -> Result<Highlighter> {
+    let (_, fields) = build_schema();
+    let terms = compile(query, &[], &fields, QueryOptions::default())?.highlight;
+    if !terms.fuzzy.is_empty() {
+        return Err(Error::EngineUnsupported(
+            "fuzzy words cannot be marked in an article from Quickwit".to_string(),
+        ));
+    }
+    Ok(Highlighter::new(prefix_words(
+        terms,
+        texts.iter().map(String::as_str),
+    )))
+}
+
+/// `article:"a" OR article:"b"`, in parentheses.
+fn any_article(ids: &[&str]) -> String {
+    let list: Vec<String> = ids
+        .iter()
+        .map(|id| format!("{}:{}", f::ARTICLE, quote(id)))
+        .collect();
+    format!("({})", list.join(" OR "))
+}
+
+/// A hit (without its snippet) from a passage document.
+fn hit_of(d: &Doc) -> Hit {
+    let (headline, meta) = d.meta();
+    let article = d.article().to_string();
+    Hit {
+        rank: 0,
+        score: d.score,
+        story: d.story().to_string(),
+        date: d.date().and_then(format_day),
+        passage: d.number(f::PASSAGE).unwrap_or(0),
+        headline,
+        meta,
+        text: d.text(f::TEXT).unwrap_or_default().to_string(),
+        snippet: String::new(),
+        highlights: Vec::new(),
+        also: Vec::new(),
+        copies: Vec::new(),
+        article,
+    }
+}
+
+/// The highlight terms, with the words of the hits that the query's prefixes match (a local index
+/// looks them up in its term dictionary).
+fn prefix_words<'t>(
+    mut terms: HighlightTerms,
+    texts: impl Iterator<Item = &'t str>,
+) -> HighlightTerms {
+    if terms.prefixes.is_empty() {
+        return terms;
+    }
+    let mut exact = crate::index::schema::exact_analyzer();
+    for text in texts {
+        let mut stream = exact.token_stream(text);
+        while let Some(t) = stream.next() {
+            if terms
+                .prefixes
+                .iter()
+                .any(|p| t.text.starts_with(p.as_str()))
+            {
+                terms.exact.insert(t.text.clone());
+            }
+        }
+    }
+    terms.prefixes.clear();
+    terms
+}
