@@ -42,10 +42,23 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    // The index must open now: an error here is one line, not a page of 503s.
-    let reader = super::open_reader(&args.location)?;
-    let dir = reader.handle.path.clone();
-    drop(reader);
+    // The index (or the Quickwit index) must open now: an error here is one line, not a page of 503s.
+    let engine = match args.engine.engine.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(spec) => Some(dateline::quickwit::EngineSpec::parse(spec)?),
+    };
+    let (dir, source) = match &engine {
+        Some(spec) => {
+            let cluster = dateline::quickwit::Cluster::open(spec)?;
+            (args.location.resolve().0, cluster.name())
+        }
+        None => {
+            let reader = super::open_reader(&args.location)?;
+            let dir = reader.handle.path.clone();
+            let source = format!("index '{}'", dir.display());
+            (dir, source)
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -71,14 +84,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         };
         let bound = listener.local_addr()?;
         let url = format!("http://{bound}/");
-        println!(
-            "dateline: serving {url} (index '{}'; Ctrl-C stops)",
-            dir.display()
-        );
+        println!("dateline: serving {url} ({source}; Ctrl-C stops)");
         if args.open {
             open_browser(&url);
         }
-        let shared = Arc::new(Shared::new(dir, token));
+        let shared = Arc::new(Shared::new(dir, token, engine));
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };

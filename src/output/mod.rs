@@ -308,6 +308,81 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
     Ok(())
 }
 
+/// `info` of a Quickwit index as text.
+pub fn write_cluster_info_text(
+    w: &mut dyn Write,
+    s: &crate::quickwit::search::ClusterInfo,
+) -> io::Result<()> {
+    writeln!(w, "index:          {}", sanitize_for_terminal(&s.index))?;
+    writeln!(w, "articles:       {}", s.articles)?;
+    if s.copies > 0 {
+        writeln!(
+            w,
+            "stories:        {} ({} articles are copies of another's story)",
+            s.stories, s.copies
+        )?;
+    }
+    writeln!(w, "passages:       {}", s.passages)?;
+    writeln!(w, "undated:        {} articles", s.undated_articles)?;
+    writeln!(
+        w,
+        "first date:     {}",
+        s.first_date.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        w,
+        "last date:      {}",
+        s.last_date.as_deref().unwrap_or("-")
+    )?;
+    writeln!(
+        w,
+        "last pushed:    {} (push {}; {} replaced or removed versions not yet deleted by Quickwit, hidden from searches)",
+        s.last_pushed.as_deref().unwrap_or("-"),
+        s.push_generation,
+        s.stale_versions
+    )?;
+    if s.sources == 0 {
+        writeln!(w, "sources:        none named")?;
+    }
+    for (i, (name, n)) in s.top_sources.iter().enumerate() {
+        let head = if i == 0 {
+            "top sources:   "
+        } else {
+            "               "
+        };
+        writeln!(w, "{head} {}  {n} articles", sanitize_for_terminal(name))?;
+    }
+    Ok(())
+}
+
+/// `info` of a Quickwit index as JSON.
+pub fn write_cluster_info_json(
+    w: &mut dyn Write,
+    s: &crate::quickwit::search::ClusterInfo,
+) -> io::Result<()> {
+    let value = serde_json::json!({
+        "index": s.index,
+        "engine": "quickwit",
+        "articles": s.articles,
+        "passages": s.passages,
+        "undated_articles": s.undated_articles,
+        "stories": s.stories,
+        "copies": s.copies,
+        "first_date": s.first_date,
+        "last_date": s.last_date,
+        "last_pushed": s.last_pushed,
+        "push_generation": s.push_generation,
+        "live_generations": s.live_generations,
+        "stale_versions": s.stale_versions,
+        "sources": s.sources,
+        "top_sources": s.top_sources.iter()
+            .map(|(name, n)| serde_json::json!({"source": name, "articles": n}))
+            .collect::<Vec<_>>(),
+    });
+    serde_json::to_writer_pretty(&mut *w, &value)?;
+    writeln!(w)
+}
+
 /// The `verify` report as text: a verdict line, then damage and warnings one per line.
 pub fn write_verify_text(w: &mut dyn Write, r: &VerifyReport) -> io::Result<()> {
     let verdict = if r.is_sound() { "sound" } else { "DAMAGED" };

@@ -61,6 +61,29 @@ pub struct ClusterResults {
     pub counts: Option<ClusterCounts>,
 }
 
+/// What `info` says of a Quickwit index: what is visible now, and what the last push said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterInfo {
+    /// `quickwit://host:port/index`
+    pub index: String,
+    pub articles: u64,
+    pub passages: u64,
+    pub undated_articles: u64,
+    /// Articles with the copies of a story counted once, and the copies (as pushed).
+    pub stories: u64,
+    pub copies: u64,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    /// When the last push ended (RFC 3339).
+    pub last_pushed: Option<String>,
+    pub push_generation: u64,
+    pub live_generations: Vec<u64>,
+    /// Replaced or removed article versions that Quickwit has not deleted yet (hidden from searches).
+    pub stale_versions: u64,
+    pub sources: u64,
+    pub top_sources: Vec<(String, u64)>,
+}
+
 /// One hit of the Elasticsearch-compatible API.
 #[derive(Debug, Clone)]
 struct Doc {
@@ -972,18 +995,36 @@ impl Cluster {
         Ok((span[0], span[1]))
     }
 
-    /// Visible articles and passages now (the manifest's counts are as pushed).
-    pub fn live_counts(&self) -> Result<(u64, u64, u64)> {
+    /// What the index holds now (counts of the visible documents) and what the last push said.
+    pub fn info(&self) -> Result<ClusterInfo> {
         let count = |kind: &str, extra: &str| -> Result<u64> {
             let q = format!("{}{extra}", self.visible(kind));
             let answer = self.native(json!({"query": q, "max_hits": 0}), &DateRange::default())?;
             self.num_hits(&answer)
         };
-        Ok((
-            count(ARTICLE_KIND, "")?,
-            count(PASSAGE_KIND, "")?,
-            count(ARTICLE_KIND, &format!(" AND {}:0", f::DATED))?,
-        ))
+        let m = &self.manifest;
+        let articles = count(ARTICLE_KIND, "")?;
+        Ok(ClusterInfo {
+            index: self.name(),
+            articles,
+            passages: count(PASSAGE_KIND, "")?,
+            undated_articles: count(ARTICLE_KIND, &format!(" AND {}:0", f::DATED))?,
+            stories: articles.saturating_sub(m.copies),
+            copies: m.copies,
+            first_date: m.first_day.and_then(format_day),
+            last_date: m.last_day.and_then(format_day),
+            last_pushed: time::OffsetDateTime::from_unix_timestamp(m.pushed_at)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                }),
+            push_generation: m.gen,
+            live_generations: m.live.clone(),
+            stale_versions: m.stale.len() as u64,
+            sources: m.sources,
+            top_sources: m.top_sources.clone(),
+        })
     }
 }
 

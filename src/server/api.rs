@@ -119,6 +119,22 @@ impl From<Error> for ApiError {
                 (!suggestions.is_empty())
                     .then(|| format!("the closest ids: {}", suggestions.join(", "))),
             ),
+            Error::EngineUnsupported(_) => {
+                bad("search the local index for it, or spell the word out")
+            }
+            Error::Cluster { .. } => ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                message,
+                Some("the Quickwit cluster did not answer as expected; try again".to_string()),
+            ),
+            Error::ClusterIndexMissing { .. }
+            | Error::ClusterEmpty { .. }
+            | Error::ForeignClusterIndex { .. }
+            | Error::BadEngine(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                message,
+                Some("push an index there with `dateline push`".to_string()),
+            ),
             Error::MissingIndex(_)
             | Error::SchemaVersion { .. }
             | Error::IndexNotFolder(_)
@@ -315,6 +331,20 @@ fn summary(
     }
 }
 
+/// The summary line of a search over Quickwit.
+fn cluster_summary(
+    request: &SearchRequest,
+    counts: Option<dateline::quickwit::search::ClusterCounts>,
+    shown: usize,
+) -> SearchSummary {
+    SearchSummary {
+        total_passages: counts.and_then(|c| c.passages),
+        total_articles: counts.and_then(|c| c.articles),
+        total_stories: counts.and_then(|c| c.stories),
+        ..summary(request, None, shown)
+    }
+}
+
 /// Runs blocking work (the index) off the async threads, at most two pieces per core at a time: the
 /// others wait their turn in order instead of sharing the cores, which keeps each answer's time short
 /// under load.
@@ -348,21 +378,40 @@ pub async fn search_page(
     let params = Params::parse(raw.as_deref());
     let (request, offset) = search_request(&params, false)?;
     let body = blocking(shared, move |shared| {
+        let mut out = Vec::new();
+        let mut printer = JsonPrinter::new(&mut out);
+        if let Some(cluster) = shared.cluster()? {
+            let results = cluster.search(&request)?;
+            let shown = results.hits.len().saturating_sub(offset);
+            let summary = cluster_summary(&request, results.counts, shown);
+            printer.begin(&summary).map_err(ApiError::internal)?;
+            for hit in results.hits.iter().skip(offset) {
+                printer.hit(hit).map_err(ApiError::internal)?;
+            }
+            printer.finish(&summary).map_err(ApiError::internal)?;
+            drop(printer);
+            return Ok(out);
+        }
         let reader = shared.reader()?;
         let results = search(&reader, &request)?;
         let shown = results.len().saturating_sub(offset);
         let summary = summary(&request, results.counts, shown);
-        let mut out = Vec::new();
-        let mut printer = JsonPrinter::new(&mut out);
         printer.begin(&summary).map_err(ApiError::internal)?;
         for hit in results.hits().skip(offset) {
             printer.hit(&hit?).map_err(ApiError::internal)?;
         }
         printer.finish(&summary).map_err(ApiError::internal)?;
+        drop(printer);
         Ok(out)
     })
     .await?;
     Ok(json_response(body))
+}
+
+/// The hits of an export: from the local index (read as they are written), or from Quickwit.
+enum Found {
+    Local(dateline::search::SearchResults),
+    Cluster(Vec<dateline::search::Hit>),
 }
 
 /// The formats of an export.
@@ -450,23 +499,32 @@ pub async fn search_export(
     // A turn for the search; the streaming that follows runs without one.
     let turn = shared.turn().await;
     tokio::task::spawn_blocking(move || {
-        let found = shared
-            .reader()
-            .and_then(|reader| Ok((search(&reader, &request)?, reader)));
+        let found = shared.cluster().and_then(|cluster| match cluster {
+            Some(c) => {
+                let r = c.search(&request)?;
+                let summary = cluster_summary(&request, r.counts, r.hits.len());
+                Ok((Found::Cluster(r.hits), summary))
+            }
+            None => {
+                let reader = shared.reader()?;
+                let r = search(&reader, &request)?;
+                let summary = summary(&request, r.counts, r.len());
+                Ok((Found::Local(r), summary))
+            }
+        });
         drop(turn);
-        let results = match found {
-            Ok((results, _reader)) => {
+        let (results, summary) = match found {
+            Ok(found) => {
                 if ready_tx.send(Ok(())).is_err() {
                     return;
                 }
-                results
+                found
             }
             Err(e) => {
                 let _ = ready_tx.send(Err(e.into()));
                 return;
             }
         };
-        let summary = summary(&request, results.counts, results.len());
         let out = ChunkWriter {
             buf: Vec::with_capacity(CHUNK),
             tx: tx.clone(),
@@ -479,9 +537,18 @@ pub async fn search_export(
         };
         let mut run = || -> io::Result<()> {
             printer.begin(&summary)?;
-            for hit in results.hits() {
-                let hit = hit.map_err(|e| io::Error::other(e.to_string()))?;
-                printer.hit(&hit)?;
+            match &results {
+                Found::Local(r) => {
+                    for hit in r.hits() {
+                        let hit = hit.map_err(|e| io::Error::other(e.to_string()))?;
+                        printer.hit(&hit)?;
+                    }
+                }
+                Found::Cluster(hits) => {
+                    for hit in hits {
+                        printer.hit(hit)?;
+                    }
+                }
             }
             printer.finish(&summary)
         };
@@ -551,8 +618,10 @@ pub async fn timeline_json(
         },
     };
     let body = blocking(shared, move |shared| {
-        let reader = shared.reader()?;
-        let t = timeline(&reader, &request)?;
+        let t = match shared.cluster()? {
+            Some(cluster) => cluster.timeline(&request)?,
+            None => timeline(&*shared.reader()?, &request)?,
+        };
         let mut out = Vec::new();
         write_timeline_json(&mut out, &t).map_err(ApiError::internal)?;
         Ok(out)
@@ -591,6 +660,13 @@ pub async fn related_json(
         by,
     };
     let body = blocking(shared, move |shared| {
+        if shared.engine.is_some() {
+            return Err(ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                "related names are found in the local index, not over Quickwit",
+                Some("run `dateline serve` without --engine for related names".to_string()),
+            ));
+        }
         let reader = shared.reader()?;
         let found = related(&reader, &request)?;
         let mut out = Vec::new();
@@ -612,12 +688,27 @@ pub async fn article_json(
     let params = Params::parse(raw.as_deref());
     let highlight = params.get("highlight").map(str::to_string);
     let body = blocking(shared, move |shared| {
-        let reader = shared.reader()?;
-        let highlighter = match &highlight {
-            Some(q) => Some(highlighter_for(&reader, q)?),
-            None => None,
+        let (article, highlighter) = match shared.cluster()? {
+            Some(cluster) => {
+                let article = cluster.article(&id)?;
+                let highlighter = match &highlight {
+                    Some(q) => Some(dateline::quickwit::search::highlighter(
+                        q,
+                        &article.paragraphs,
+                    )?),
+                    None => None,
+                };
+                (article, highlighter)
+            }
+            None => {
+                let reader = shared.reader()?;
+                let highlighter = match &highlight {
+                    Some(q) => Some(highlighter_for(&reader, q)?),
+                    None => None,
+                };
+                (reader.article(&id)?, highlighter)
+            }
         };
-        let article = reader.article(&id)?;
         let highlights: Option<Vec<Vec<(usize, usize)>>> =
             highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
         let mut out = Vec::new();
@@ -632,9 +723,14 @@ pub async fn article_json(
 /// `GET /api/info`: `info --format json`.
 pub async fn info_json(State(shared): State<Arc<Shared>>) -> Result<Response, ApiError> {
     let body = blocking(shared, move |shared| {
+        let mut out = Vec::new();
+        if let Some(cluster) = shared.cluster()? {
+            dateline::output::write_cluster_info_json(&mut out, &cluster.info()?)
+                .map_err(ApiError::internal)?;
+            return Ok(out);
+        }
         let reader = shared.reader()?;
         let s = stats(&reader)?;
-        let mut out = Vec::new();
         write_stats_json(&mut out, &s).map_err(ApiError::internal)?;
         Ok(out)
     })

@@ -14,6 +14,8 @@ pub struct Shared {
     pub index: PathBuf,
     /// Every request must carry it when set.
     pub token: Option<String>,
+    /// A Quickwit index to answer from instead of the local index.
+    pub engine: Option<dateline::quickwit::EngineSpec>,
     open: Mutex<Option<(Stamp, Arc<Reader>)>>,
     /// Two turns per core for the work on the index (measured: one per core left the cores idle while
     /// answers were written; unbounded, 64 searches shared two cores and each took 64 times longer).
@@ -30,11 +32,16 @@ fn stamp(index: &std::path::Path) -> Stamp {
 }
 
 impl Shared {
-    pub fn new(index: PathBuf, token: Option<String>) -> Shared {
+    pub fn new(
+        index: PathBuf,
+        token: Option<String>,
+        engine: Option<dateline::quickwit::EngineSpec>,
+    ) -> Shared {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Shared {
             index,
             token,
+            engine,
             open: Mutex::new(None),
             turns: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
         }
@@ -44,6 +51,15 @@ impl Shared {
     /// dropped.
     pub async fn turn(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         self.turns.clone().acquire_owned().await.ok()
+    }
+
+    /// The Quickwit index to answer from, opened for this request (its last push's manifest read
+    /// again, so a push is seen by the next request); `None` for the local index (blocking).
+    pub fn cluster(&self) -> Result<Option<dateline::quickwit::Cluster>> {
+        self.engine
+            .as_ref()
+            .map(dateline::quickwit::Cluster::open)
+            .transpose()
     }
 
     /// The reader of the index's last commit (blocking: call it off the async threads).

@@ -561,3 +561,57 @@ fn pushes_are_split_into_requests_under_the_size_asked_for() {
     assert_eq!(stem["tokenizer"], "whitespace");
     assert_eq!(stem["record"], "position");
 }
+
+#[test]
+fn serve_answers_from_quickwit_as_the_command_line_does() {
+    let env = bundled();
+    let node = StandIn::start();
+    assert_eq!(code(&push(&env, &node, "news")), 0);
+    let engine = node.engine("news");
+    let server = crate::serve::Server::start(&env, &["--engine", &engine]);
+    let page = server.get("/api/search?q=Niger&n=5");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let cli = search_value(&env, &["Niger", "-n", "5", "--engine", &engine]);
+    assert_eq!(page.json()["hits"], cli["hits"]);
+    assert_eq!(page.json()["total_articles"], cli["total_articles"]);
+    let export = server.get("/api/search.jsonl?q=Niger");
+    assert_eq!(export.status, 200);
+    let exported: Vec<String> = export
+        .body
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("jsonl")["article"]
+                .as_str()
+                .expect("id")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(exported, articles_of(&env, &["Niger", "--engine", &engine]));
+    let t = server.get("/api/timeline?q=Niger&by=month");
+    assert_eq!(t.status, 200, "{}", t.body);
+    let out = env.run(&["timeline", "Niger", "--by", "month", "--format", "json"]);
+    let local: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(t.json(), local);
+    let article = cli["hits"][0]["article"].as_str().expect("id").to_string();
+    let a = server.get(&format!("/api/articles/{article}?highlight=Niger"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    let out = env.run(&["show", &article, "--format", "json", "--highlight", "Niger"]);
+    assert_eq!(
+        a.json(),
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    );
+    let info = server.get("/api/info");
+    assert_eq!(info.json()["articles"], env.info()["articles"]);
+    assert_eq!(info.json()["engine"], "quickwit");
+    server
+        .get("/api/search?q=volker~")
+        .assert_error(400, "fuzzy");
+    server
+        .get("/api/related?q=Niger")
+        .assert_error(501, "local index");
+    // The cluster failing: a JSON error with a status, not a page of HTML.
+    node.lock().failures = (0..5).map(|_| ("_search".to_string(), 503)).collect();
+    server
+        .get("/api/search?q=Niger")
+        .assert_error(502, "HTTP 503");
+}
