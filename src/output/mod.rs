@@ -216,26 +216,18 @@ fn human_bytes(n: u64) -> String {
 
 /// Prints `info` in human form.
 pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
-    writeln!(w, "index:          {}", sanitize_for_terminal(&s.index))?;
-    writeln!(w, "articles:       {}", s.articles)?;
-    if s.copies > 0 {
-        writeln!(
-            w,
-            "stories:        {} ({} articles are copies of another's story)",
-            s.stories, s.copies
-        )?;
-    }
-    writeln!(w, "passages:       {}", s.passages)?;
-    writeln!(w, "undated:        {} articles", s.undated_articles)?;
-    writeln!(
+    write_counts(
         w,
-        "first date:     {}",
-        s.first_date.as_deref().unwrap_or("-")
-    )?;
-    writeln!(
-        w,
-        "last date:      {}",
-        s.last_date.as_deref().unwrap_or("-")
+        &Counts {
+            index: &s.index,
+            articles: s.articles,
+            stories: s.stories,
+            copies: s.copies,
+            passages: s.passages,
+            undated: s.undated_articles,
+            first_date: s.first_date.as_deref(),
+            last_date: s.last_date.as_deref(),
+        },
     )?;
     writeln!(
         w,
@@ -308,31 +300,51 @@ pub fn write_stats_text(w: &mut dyn Write, s: &IndexStats) -> io::Result<()> {
     Ok(())
 }
 
+/// The counts and dates `info` starts with, for a local index and a Quickwit one.
+struct Counts<'a> {
+    index: &'a str,
+    articles: u64,
+    stories: u64,
+    copies: u64,
+    passages: u64,
+    undated: u64,
+    first_date: Option<&'a str>,
+    last_date: Option<&'a str>,
+}
+
+fn write_counts(w: &mut dyn Write, c: &Counts) -> io::Result<()> {
+    writeln!(w, "index:          {}", sanitize_for_terminal(c.index))?;
+    writeln!(w, "articles:       {}", c.articles)?;
+    if c.copies > 0 {
+        writeln!(
+            w,
+            "stories:        {} ({} articles are copies of another's story)",
+            c.stories, c.copies
+        )?;
+    }
+    writeln!(w, "passages:       {}", c.passages)?;
+    writeln!(w, "undated:        {} articles", c.undated)?;
+    writeln!(w, "first date:     {}", c.first_date.unwrap_or("-"))?;
+    writeln!(w, "last date:      {}", c.last_date.unwrap_or("-"))
+}
+
 /// `info` of a Quickwit index as text.
 pub fn write_cluster_info_text(
     w: &mut dyn Write,
     s: &crate::quickwit::search::ClusterInfo,
 ) -> io::Result<()> {
-    writeln!(w, "index:          {}", sanitize_for_terminal(&s.index))?;
-    writeln!(w, "articles:       {}", s.articles)?;
-    if s.copies > 0 {
-        writeln!(
-            w,
-            "stories:        {} ({} articles are copies of another's story)",
-            s.stories, s.copies
-        )?;
-    }
-    writeln!(w, "passages:       {}", s.passages)?;
-    writeln!(w, "undated:        {} articles", s.undated_articles)?;
-    writeln!(
+    write_counts(
         w,
-        "first date:     {}",
-        s.first_date.as_deref().unwrap_or("-")
-    )?;
-    writeln!(
-        w,
-        "last date:      {}",
-        s.last_date.as_deref().unwrap_or("-")
+        &Counts {
+            index: &s.index,
+            articles: s.articles,
+            stories: s.stories,
+            copies: s.copies,
+            passages: s.passages,
+            undated: s.undated_articles,
+            first_date: s.first_date.as_deref(),
+            last_date: s.last_date.as_deref(),
+        },
     )?;
     writeln!(
         w,

@@ -22,7 +22,7 @@ use crate::index::reader::{join_paragraphs, StoredArticle};
 use crate::index::schema::{article_key, build_schema};
 use crate::ingest::ArticleMeta;
 use crate::search::compile::{compile, QueryOptions};
-use crate::search::highlight::{HighlightTerms, Highlighter};
+use crate::search::highlight::{HighlightTerms, Highlighter, Marks};
 use crate::search::{Hit, Ranking, SearchRequest, SortOrder, Within};
 use crate::text::dates::{day_to_secs, format_day, secs_to_day, DateRange};
 
@@ -964,6 +964,24 @@ impl Cluster {
             paragraphs,
             passages: numbers,
         })
+    }
+
+    /// An article, and when `highlight` is given the byte ranges its words mark in each paragraph
+    /// (as [`crate::search::highlight::marked_article`] gives them for a local index).
+    pub fn marked_article(
+        &self,
+        id: &str,
+        highlight: Option<&str>,
+    ) -> Result<(StoredArticle, Option<Marks>)> {
+        let article = self.article(id)?;
+        let marks = match highlight {
+            Some(q) => {
+                let mut h = highlighter(q, &article.paragraphs)?;
+                Some(article.paragraphs.iter().map(|p| h.matches(p)).collect())
+            }
+            None => None,
+        };
+        Ok((article, marks))
     }
 
     /// The day (seconds since the epoch) of the earliest and the latest dated match of `request`.

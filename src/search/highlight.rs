@@ -201,11 +201,29 @@ pub(crate) fn expand_terms(
 
 /// The highlighter of `query` over the index of `reader`: the query's words, and the indexed words its
 /// fuzzy words and prefixes match (what `search` marks, for marking a whole article).
+///
+/// See also [`marked_article`].
 pub fn highlighter_for(reader: &Reader, query: &str) -> Result<Highlighter> {
     let fields = *reader.fields();
     let compiled = compile(query, &[], &fields, QueryOptions::default())?;
     let terms = expand_terms(&reader.searcher(), &fields, compiled.highlight)?;
     Ok(Highlighter::new(terms))
+}
+
+/// The byte ranges a query marks in each paragraph of an article.
+pub type Marks = Vec<Vec<(usize, usize)>>;
+
+/// An article of the index, and when `highlight` is given the byte ranges its words mark in each
+/// paragraph.
+pub fn marked_article(
+    reader: &Reader,
+    id: &str,
+    highlight: Option<&str>,
+) -> Result<(crate::index::reader::StoredArticle, Option<Marks>)> {
+    let highlighter = highlight.map(|q| highlighter_for(reader, q)).transpose()?;
+    let article = reader.article(id)?;
+    let marks = highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
+    Ok((article, marks))
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use dateline::output::{
     write_article_json, write_stats_json, write_timeline_json, CsvPrinter, JsonPrinter,
     JsonlPrinter, SearchPrinter, SearchSummary,
 };
-use dateline::search::highlight::highlighter_for;
+use dateline::search::highlight::marked_article;
 use dateline::search::{search, MatchMode, SearchRequest, SortOrder, Within};
 use dateline::text::dates::parse_range;
 
@@ -389,7 +389,6 @@ pub async fn search_page(
                 printer.hit(hit).map_err(ApiError::internal)?;
             }
             printer.finish(&summary).map_err(ApiError::internal)?;
-            drop(printer);
             return Ok(out);
         }
         let reader = shared.reader()?;
@@ -401,7 +400,6 @@ pub async fn search_page(
             printer.hit(&hit?).map_err(ApiError::internal)?;
         }
         printer.finish(&summary).map_err(ApiError::internal)?;
-        drop(printer);
         Ok(out)
     })
     .await?;
@@ -410,7 +408,7 @@ pub async fn search_page(
 
 /// The hits of an export: from the local index (read as they are written), or from Quickwit.
 enum Found {
-    Local(dateline::search::SearchResults),
+    Local(Box<dateline::search::SearchResults>),
     Cluster(Vec<dateline::search::Hit>),
 }
 
@@ -509,7 +507,7 @@ pub async fn search_export(
                 let reader = shared.reader()?;
                 let r = search(&reader, &request)?;
                 let summary = summary(&request, r.counts, r.len());
-                Ok((Found::Local(r), summary))
+                Ok((Found::Local(Box::new(r)), summary))
             }
         });
         drop(turn);
@@ -688,29 +686,11 @@ pub async fn article_json(
     let params = Params::parse(raw.as_deref());
     let highlight = params.get("highlight").map(str::to_string);
     let body = blocking(shared, move |shared| {
-        let (article, highlighter) = match shared.cluster()? {
-            Some(cluster) => {
-                let article = cluster.article(&id)?;
-                let highlighter = match &highlight {
-                    Some(q) => Some(dateline::quickwit::search::highlighter(
-                        q,
-                        &article.paragraphs,
-                    )?),
-                    None => None,
-                };
-                (article, highlighter)
-            }
-            None => {
-                let reader = shared.reader()?;
-                let highlighter = match &highlight {
-                    Some(q) => Some(highlighter_for(&reader, q)?),
-                    None => None,
-                };
-                (reader.article(&id)?, highlighter)
-            }
+        let highlight = highlight.as_deref();
+        let (article, highlights) = match shared.cluster()? {
+            Some(cluster) => cluster.marked_article(&id, highlight)?,
+            None => marked_article(&*shared.reader()?, &id, highlight)?,
         };
-        let highlights: Option<Vec<Vec<(usize, usize)>>> =
-            highlighter.map(|mut h| article.paragraphs.iter().map(|p| h.matches(p)).collect());
         let mut out = Vec::new();
         write_article_json(&mut out, &article, highlights.as_deref())
             .map_err(ApiError::internal)?;
