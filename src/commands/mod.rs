@@ -292,7 +292,7 @@ pub fn describe(err: &anyhow::Error) -> String {
             "name another index with --index-id, or delete that one in Quickwit".to_string()
         }
         Error::EngineUnsupported(_) => {
-            "search the local index for it (leave out --engine), or spell the word out".to_string()
+            "leave out --engine to search the local index, or spell the word out".to_string()
         }
         Error::PushState { .. } => "check that the index folder is writable".to_string(),
         Error::Chart { .. } => {

@@ -204,25 +204,28 @@ fn streams_of(analyzer: &mut TextAnalyzer, text: &str) -> Streams {
     Streams { words, joined }
 }
 
-/// Streams of several passages joined into one, [`GAP`] fillers between them.
+/// Streams of several passages joined into one, [`GAP`] fillers between them. The joined-word stream
+/// holds only the passages that have hyphenated pairs (its positions need not follow the words':
+/// a phrase is looked up in one field at a time).
 pub fn join_streams(parts: &[&Streams]) -> Streams {
     let gap: Vec<String> = vec![FILLER.to_string(); GAP];
     let mut words = Vec::new();
-    let any_joined = parts.iter().any(|p| p.joined.is_some());
-    let mut joined = Vec::new();
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             words.extend(gap.iter().cloned());
-            joined.extend(gap.iter().cloned());
         }
         words.extend(p.words.iter().cloned());
-        if any_joined {
-            joined.extend(p.joined.as_ref().unwrap_or(&p.words).iter().cloned());
+    }
+    let mut joined: Vec<String> = Vec::new();
+    for j in parts.iter().filter_map(|p| p.joined.as_ref()) {
+        if !joined.is_empty() {
+            joined.extend(gap.iter().cloned());
         }
+        joined.extend(j.iter().cloned());
     }
     Streams {
         words,
-        joined: any_joined.then_some(joined),
+        joined: (!joined.is_empty()).then_some(joined),
     }
 }
 
@@ -295,12 +298,13 @@ mod tests {
             words: vec!["b".into(), "c".into()],
             joined: Some(vec!["bc".into(), "c".into()]),
         };
-        let s = join_streams(&[&one, &two]);
-        assert_eq!(s.words.len(), 3 + GAP);
+        let s = join_streams(&[&one, &two, &two]);
+        assert_eq!(s.words.len(), 5 + 2 * GAP);
         assert_eq!(s.words.iter().position(|w| w == "b"), Some(GAP + 1));
+        // The joined words of the passages that have some, apart.
         let j = s.joined.expect("joined");
-        assert_eq!(j[0], "a");
-        assert_eq!(j[GAP + 1], "bc");
+        assert_eq!(j.len(), 4 + GAP);
+        assert_eq!((j[0].as_str(), j[GAP + 2].as_str()), ("bc", "bc"));
     }
 
     #[test]

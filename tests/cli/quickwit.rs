@@ -495,6 +495,14 @@ fn busy_and_failing_nodes_are_retried_then_reported_in_one_line() {
         "{}",
         stderr(&out)
     );
+    node.lock().failures = vec![("_search".to_string(), 200)];
+    let out = env.run(&["search", "tin", "--engine", &engine]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("the answer is not JSON"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["push", "--to", "elastic", &node.url]);
     assert_eq!(code(&out), 2);
     assert!(
@@ -614,4 +622,46 @@ fn serve_answers_from_quickwit_as_the_command_line_does() {
     server
         .get("/api/search?q=Niger")
         .assert_error(502, "HTTP 503");
+}
+
+#[test]
+fn exports_reach_past_the_10000_hits_that_paging_reaches() {
+    let env = Env::new();
+    for i in 0..2_600 {
+        env.write(
+            &format!("{}/t{i:04}.txt", i % 10),
+            format!(
+                "date 1987-{:02}-{:02} Tin report {i}.\n\nTin moved.\n\nTin again.\n\nTin closed.",
+                1 + i % 12,
+                1 + i % 28
+            ),
+        );
+    }
+    env.index_corpus();
+    let node = StandIn::start();
+    assert_eq!(code(&push(&env, &node, "tin")), 0);
+    let engine = node.engine("tin");
+    let args = [
+        "tin",
+        "--within",
+        "passage",
+        "--per-article",
+        "0",
+        "--copies",
+        "show",
+    ];
+    let local = articles_of(&env, &args);
+    assert_eq!(local.len(), 10_400);
+    let mut remote_args = args.to_vec();
+    remote_args.extend_from_slice(&["--engine", &engine]);
+    let remote = articles_of(&env, &remote_args);
+    assert_eq!(remote.len(), 10_400);
+    assert_eq!(set(local), set(remote));
+    let scrolled = node
+        .lock()
+        .requests
+        .iter()
+        .filter(|(_, p, _)| p.contains("scroll"))
+        .count();
+    assert!(scrolled > 0, "past 10,000 hits the export scrolls");
 }

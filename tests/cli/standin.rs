@@ -28,7 +28,8 @@ pub struct State {
     /// applies to the documents that were there when it was made.
     pub delete_tasks: Vec<(String, u64)>,
     ingested: u64,
-    /// Statuses to answer the next requests whose path contains the key with.
+    /// Statuses to answer the next requests whose path contains the key with (status 200: a body
+    /// that is not JSON).
     pub failures: Vec<(String, u16)>,
     scrolls: HashMap<String, Vec<Value>>,
     next_scroll: u64,
@@ -41,7 +42,12 @@ pub struct StandIn {
 
 impl StandIn {
     pub fn start() -> StandIn {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        StandIn::start_on("127.0.0.1:0")
+    }
+
+    /// A stand-in listening on `addr`.
+    pub fn start_on(addr: &str) -> StandIn {
+        let listener = TcpListener::bind(addr).expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = Arc::new(Mutex::new(State::default()));
         let shared = state.clone();
@@ -112,13 +118,13 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
             .iter()
             .position(|(k, _)| target.contains(k.as_str()))
         {
-            Some(i) => {
-                let (_, code) = s.failures.remove(i);
-                (
+            Some(i) => match s.failures.remove(i) {
+                (_, 200) => (200, "<html>a proxy's page</html>".to_string()),
+                (_, code) => (
                     code,
                     json!({"message": "the stand-in was told to fail"}).to_string(),
-                )
-            }
+                ),
+            },
             None => route(&mut s, &method, &target, &body),
         }
     };
