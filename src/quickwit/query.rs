@@ -35,6 +35,9 @@ pub struct Translated {
     /// Over passages, the union of the query's positive words and phrases: what an article's best
     /// passages hold (`None` when it has none, as in `NOT x`).
     pub passage_words: Option<String>,
+    /// Over passages, each positive word or phrase on its own but the very common words: where a hit
+    /// shows the passages holding what its own passages lack ("also").
+    pub leaves: Vec<String>,
 }
 
 /// Translates `query` (limited to `sources` when any are given) for `target`.
@@ -61,18 +64,26 @@ pub fn translate(
     positive_leaves(&node, Scope::Source, &mut leaves);
     let mut words = Translator::new(options, Target::Passages);
     let mut parts = Vec::new();
+    let mut also = Vec::new();
     for (scope, leaf) in leaves {
         // The headline's words are indexed with the lead passage.
         let part = match scope {
             Scope::Source => words.node(leaf)?,
             scope => words.node(&Node::In(scope, Box::new(leaf.clone())))?,
         };
+        let common = matches!(leaf, Node::Word(w) if is_common_word(w));
+        if let (Some(p), false, false) = (&part, common, scope == Scope::Headline) {
+            if !also.contains(p) {
+                also.push(p.clone());
+            }
+        }
         parts.extend(part);
     }
     parts.dedup();
     Ok(Translated {
         query,
         passage_words: (!parts.is_empty()).then(|| parts.join(" OR ")),
+        leaves: also,
     })
 }
 

@@ -399,12 +399,7 @@ impl Cluster {
         let highlight = compile(&request.query, &request.sources, &fields, options)?.highlight;
         let limit = request.limit.unwrap_or(usize::MAX);
         let (hits, counts) = match request.within {
-            Within::Article => self.article_hits(
-                request,
-                &translated.query,
-                translated.passage_words.as_deref(),
-                limit,
-            )?,
+            Within::Article => self.article_hits(request, &translated, limit)?,
             Within::Passage => self.passage_hits(request, &translated.query, limit)?,
         };
         let mut highlighter = Highlighter::new(prefix_words(
@@ -419,6 +414,12 @@ impl Cluster {
                 h.rank = i + 1;
                 h.snippet = snippet.text;
                 h.highlights = snippet.highlights;
+                // An "also" passage carries its text until its snippet is made here.
+                for a in &mut h.also {
+                    let snippet = highlighter.snippet(&a.snippet);
+                    a.snippet = snippet.text;
+                    a.highlights = snippet.highlights;
+                }
                 h
             })
             .collect();
@@ -429,10 +430,11 @@ impl Cluster {
     fn article_hits(
         &self,
         request: &SearchRequest,
-        query: &str,
-        passage_words: Option<&str>,
+        translated: &super::query::Translated,
         limit: usize,
     ) -> Result<(Vec<Hit>, Option<ClusterCounts>)> {
+        let query = translated.query.as_str();
+        let passage_words = translated.passage_words.as_deref();
         let q = self.filtered(ARTICLE_KIND, query, &request.dates);
         let mut kept: Vec<(Doc, Vec<String>)> = Vec::new();
         let mut story_slot: HashMap<String, usize> = HashMap::new();
@@ -500,6 +502,28 @@ impl Cluster {
                 passages.entry(d.article().to_string()).or_default().push(d);
             }
         }
+        // Which passages of each article hold each word or phrase, best first.
+        let mut holders: Vec<HashMap<String, Vec<Doc>>> = Vec::new();
+        if translated.leaves.len() > 1 {
+            for leaf in &translated.leaves {
+                let mut by_article: HashMap<String, Vec<Doc>> = HashMap::new();
+                for chunk in ids.chunks(IDS_PER_QUERY) {
+                    let q = self.filtered(
+                        PASSAGE_KIND,
+                        &format!("{} AND {leaf}", any_article(chunk)),
+                        &DateRange::default(),
+                    );
+                    self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
+                        by_article
+                            .entry(d.article().to_string())
+                            .or_default()
+                            .push(d);
+                        true
+                    })?;
+                }
+                holders.push(by_article);
+            }
+        }
         let mut hits = Vec::new();
         for (article, copies) in kept {
             let mut shown = passages.remove(article.article()).unwrap_or_default();
@@ -511,10 +535,12 @@ impl Cluster {
             }
             let mut copies = copies;
             copies.sort();
+            let also = also_passages(&holders, article.article(), &shown);
             for (i, p) in shown.into_iter().enumerate() {
                 let mut h = hit_of(&p);
                 if i == 0 {
                     h.copies = copies.clone();
+                    h.also = also.clone();
                 }
                 hits.push(h);
             }
@@ -1076,6 +1102,36 @@ fn any_article(ids: &[&str]) -> String {
         .map(|id| format!("{}:{}", f::ARTICLE, quote(id)))
         .collect();
     format!("({})", list.join(" OR "))
+}
+
+/// For each word or phrase that the `shown` passages of `article` lack, the passage where it is best
+/// found (each passage once, in order), its text standing in for its snippet.
+fn also_passages(
+    holders: &[HashMap<String, Vec<Doc>>],
+    article: &str,
+    shown: &[Doc],
+) -> Vec<crate::search::Also> {
+    let shown: Vec<Option<u64>> = shown.iter().map(|d| d.number(f::PASSAGE)).collect();
+    let mut out: Vec<crate::search::Also> = Vec::new();
+    for by_article in holders {
+        let Some(docs) = by_article.get(article) else {
+            continue;
+        };
+        if docs.iter().any(|d| shown.contains(&d.number(f::PASSAGE))) {
+            continue;
+        }
+        let best = &docs[0];
+        let passage = best.number(f::PASSAGE).unwrap_or(0);
+        if !out.iter().any(|a| a.passage == passage) {
+            out.push(crate::search::Also {
+                passage,
+                snippet: best.text(f::TEXT).unwrap_or_default().to_string(),
+                highlights: Vec::new(),
+            });
+        }
+    }
+    out.sort_by_key(|a| a.passage);
+    out
 }
 
 /// A hit (without its snippet) from a passage document.

@@ -665,3 +665,38 @@ fn exports_reach_past_the_10000_hits_that_paging_reaches() {
         .count();
     assert!(scrolled > 0, "past 10,000 hits the export scrolls");
 }
+
+#[test]
+fn a_hit_names_the_passages_holding_the_words_it_lacks() {
+    let env = Env::new();
+    env.write(
+        "a.txt",
+        "date 1987-03-02 Tin prices rose in London.\n\nTraders met.\n\nBolivia cut exports.",
+    );
+    env.write("b.txt", "date 1987-03-03 Tin and Bolivia, side by side.");
+    env.index_corpus();
+    let node = StandIn::start();
+    assert_eq!(code(&push(&env, &node, "tin")), 0);
+    let engine = node.engine("tin");
+    let also = |args: &[&str]| -> Vec<(String, Vec<u64>)> {
+        let v = search_value(&env, args);
+        v["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| {
+                let passages = h["also"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|x| x["passage"].as_u64()).collect())
+                    .unwrap_or_default();
+                (h["article"].as_str().expect("id").to_string(), passages)
+            })
+            .collect()
+    };
+    let mut local = also(&["tin bolivia"]);
+    let mut remote = also(&["tin bolivia", "--engine", &engine]);
+    local.sort();
+    remote.sort();
+    assert_eq!(local, remote);
+    assert!(remote.iter().any(|(_, a)| !a.is_empty()), "{remote:?}");
+}

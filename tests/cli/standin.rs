@@ -175,6 +175,16 @@ fn route(s: &mut State, method: &str, target: &str, body: &str) -> (u16, String)
             if !index_ok(s, id) {
                 return missing(id);
             }
+            // The example program can keep what it was sent, to look at.
+            if let Some(path) = std::env::var_os("STANDIN_DUMP") {
+                if let Ok(mut f) = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                {
+                    let _ = f.write_all(body.as_bytes());
+                }
+            }
             if body.len() > 10 * 1024 * 1024 {
                 return (413, json!({"message": "payload too large"}).to_string());
             }
