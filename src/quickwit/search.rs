@@ -36,6 +36,12 @@ const IDS_PER_QUERY: usize = 200;
 const TERMS_LIMIT: u64 = 65_000;
 /// Article keys named in one query.
 const KEYS_PER_QUERY: usize = 500;
+/// Matching documents whose distinct articles and stories one aggregation asks for: each gives at
+/// most one bucket per article and one per story, within Quickwit's default limit of 65,000.
+const WINDOW_DOCS: u64 = 30_000;
+/// Matching articles whose passages a search counts (one request per 500 of them); past it the
+/// count of passages is left out.
+const COUNTED_ARTICLES: usize = 20_000;
 
 /// A Quickwit index that dateline pushed, opened for searching.
 pub struct Cluster {
@@ -672,7 +678,8 @@ impl Cluster {
         Ok(())
     }
 
-    /// Matching documents of `kind`, and their distinct articles and stories.
+    /// Matching documents of `kind`, and their distinct articles and stories (over articles, the
+    /// passages of the matching articles holding one of `words`).
     fn counts(
         &self,
         kind: &str,
@@ -680,60 +687,34 @@ impl Cluster {
         words: Option<&str>,
         dates: &DateRange,
     ) -> Result<ClusterCounts> {
-        let q = self.filtered(kind, query, dates);
-        let answer = self.native(
-            json!({"query": q, "max_hits": 0, "aggs": {
-                "articles": {"terms": {"field": f::KEY, "size": TERMS_LIMIT}},
-                "stories": {"terms": {"field": f::STORY, "size": TERMS_LIMIT}},
-            }}),
-            dates,
-        )?;
-        let n = self.num_hits(&answer)?;
-        let distinct = |name: &str| -> Option<u64> {
-            let agg = answer.pointer(&format!("/aggregations/{name}"))?;
-            let buckets = agg.get("buckets")?.as_array()?;
-            let other = agg
-                .get("sum_other_doc_count")
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
-            (other == 0).then_some(buckets.len() as u64)
-        };
-        Ok(match kind {
-            ARTICLE_KIND => {
-                // The passages of the matching articles that hold a word of the query, when every
-                // matching article's key came back.
-                let keys: Option<Vec<u64>> = distinct("articles").map(|_| {
-                    answer
-                        .pointer("/aggregations/articles/buckets")
-                        .and_then(Value::as_array)
-                        .map(|b| {
-                            b.iter()
-                                .filter_map(|x| x.get("key").and_then(key_number))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                });
-                let passages = match (keys, words) {
-                    (_, _) if n == 0 => Some(0),
-                    (Some(keys), Some(w)) => Some(self.passages_per_day(&keys, w)?.values().sum()),
-                    (Some(_), None) => Some(0),
-                    (None, _) => None,
-                };
-                ClusterCounts {
-                    passages,
-                    articles: Some(n),
-                    stories: if n == 0 { Some(0) } else { distinct("stories") },
-                }
-            }
-            _ => ClusterCounts {
-                passages: Some(n),
-                articles: if n == 0 {
-                    Some(0)
+        let (tallies, keys) = self.tallies(kind, query, dates)?;
+        let docs: u64 = tallies
+            .iter()
+            .map(|t| {
+                if kind == ARTICLE_KIND {
+                    t.articles
                 } else {
-                    distinct("articles")
-                },
-                stories: if n == 0 { Some(0) } else { distinct("stories") },
-            },
+                    t.passages
+                }
+            })
+            .sum();
+        let mut stories: Vec<u64> = tallies
+            .iter()
+            .flat_map(|t| t.stories.iter().copied())
+            .collect();
+        stories.sort_unstable();
+        stories.dedup();
+        let articles: u64 = tallies.iter().map(|t| t.articles).sum();
+        let passages = match (kind, words) {
+            (ARTICLE_KIND, _) if keys.len() > COUNTED_ARTICLES => None,
+            (ARTICLE_KIND, Some(w)) => Some(self.passages_per_day(&keys, w)?.values().sum()),
+            (ARTICLE_KIND, None) => Some(0),
+            _ => Some(docs),
+        };
+        Ok(ClusterCounts {
+            passages,
+            articles: Some(articles),
+            stories: Some(stories.len() as u64),
         })
     }
 
@@ -798,47 +779,7 @@ impl Cluster {
         words: Option<&str>,
         dates: &DateRange,
     ) -> Result<Vec<DayTally>> {
-        let mut sub = serde_json::Map::new();
-        sub.insert(
-            "stories".into(),
-            json!({"terms": {"field": f::STORY, "size": TERMS_LIMIT}}),
-        );
-        sub.insert(
-            "articles".into(),
-            json!({"terms": {"field": f::KEY, "size": TERMS_LIMIT}}),
-        );
-        let mut keys: Vec<u64> = Vec::new();
-        let q = format!(
-            "{} AND {}:1",
-            self.filtered(kind, query, &DateRange::default()),
-            f::DATED
-        );
-        let buckets = self.daily(&q, Value::Object(sub.clone()), dates)?;
-        let mut out = Vec::new();
-        for b in &buckets {
-            let count = b.get("doc_count").and_then(Value::as_u64).unwrap_or(0);
-            if count == 0 {
-                continue;
-            }
-            let key_ms = b
-                .get("key")
-                .and_then(Value::as_f64)
-                .ok_or_else(|| self.bad("a histogram bucket without a key"))?;
-            let day = secs_to_day((key_ms / 1000.0).floor() as i64);
-            out.push(self.tally(kind, day, count, b, &mut keys)?);
-        }
-        if dates.is_unbounded() {
-            let q = format!("{} AND {}:0", self.filtered(kind, query, dates), f::DATED);
-            let answer = self.native(
-                json!({"query": q, "max_hits": 0, "aggs": Value::Object(sub)}),
-                dates,
-            )?;
-            let n = self.num_hits(&answer)?;
-            if n > 0 {
-                let aggs = answer.get("aggregations").cloned().unwrap_or(Value::Null);
-                out.push(self.tally(kind, None, n, &aggs, &mut keys)?);
-            }
-        }
+        let (mut out, keys) = self.tallies(kind, query, dates)?;
         // Matching whole articles, a day's passages are those of its articles that hold a word of
         // the query.
         if kind == ARTICLE_KIND {
@@ -853,14 +794,120 @@ impl Cluster {
         Ok(out)
     }
 
+    /// Per-day counts of `query` over documents of `kind` without the passages of matching articles,
+    /// and the keys of the matching articles (of articles only). The distinct articles and stories
+    /// of each day come from terms aggregations, asked for a window of days at a time so that no
+    /// answer holds more buckets than Quickwit allows; undated matches are split by article key.
+    fn tallies(
+        &self,
+        kind: &str,
+        query: &str,
+        dates: &DateRange,
+    ) -> Result<(Vec<DayTally>, Vec<u64>)> {
+        let sub = json!({
+            "stories": {"terms": {"field": f::STORY, "size": TERMS_LIMIT}},
+            "articles": {"terms": {"field": f::KEY, "size": TERMS_LIMIT}},
+        });
+        let mut keys: Vec<u64> = Vec::new();
+        let mut out = Vec::new();
+        let q = format!(
+            "{} AND {}:1",
+            self.filtered(kind, query, &DateRange::default()),
+            f::DATED
+        );
+        // Days and their counts first, then the distinct articles and stories a window at a time.
+        let mut windows: Vec<(Date, Date, u64)> = Vec::new();
+        for b in self.daily(&q, Value::Null, dates)? {
+            let (Some(day), count) = self.day_of(&b)? else {
+                continue;
+            };
+            match windows.last_mut() {
+                Some(w) if w.2 + count <= WINDOW_DOCS => {
+                    w.1 = day;
+                    w.2 += count;
+                }
+                _ => windows.push((day, day, count)),
+            }
+        }
+        for (first, last, _) in windows {
+            let window = DateRange {
+                since: Some(first),
+                until: Some(last),
+            };
+            for b in self.daily(&q, sub.clone(), &window)? {
+                if let (Some(day), count) = self.day_of(&b)? {
+                    out.push(self.tally(kind, Some(day), count, &b, &mut keys)?);
+                }
+            }
+        }
+        if dates.is_unbounded() {
+            let q = format!("{} AND {}:0", self.filtered(kind, query, dates), f::DATED);
+            let n = self.num_hits(&self.native(json!({"query": q, "max_hits": 0}), dates)?)?;
+            if n > 0 {
+                // Article keys are hashes, spread evenly: ranges of them split the undated matches.
+                let parts = if n <= WINDOW_DOCS {
+                    1
+                } else {
+                    n.div_ceil(WINDOW_DOCS) * 2
+                };
+                let width = u64::MAX / parts;
+                let mut undated = DayTally::default();
+                for i in 0..parts {
+                    let (lo, hi) = (
+                        i * width,
+                        if i + 1 == parts {
+                            u64::MAX
+                        } else {
+                            (i + 1) * width - 1
+                        },
+                    );
+                    let part = if parts == 1 {
+                        q.clone()
+                    } else {
+                        format!("{q} AND {}:[{lo} TO {hi}]", f::KEY)
+                    };
+                    let answer =
+                        self.native(json!({"query": part, "max_hits": 0, "aggs": sub}), dates)?;
+                    let count = self.num_hits(&answer)?;
+                    if count == 0 {
+                        continue;
+                    }
+                    let aggs = answer.get("aggregations").cloned().unwrap_or(Value::Null);
+                    let t = self.tally(kind, None, count, &aggs, &mut keys)?;
+                    undated.articles += t.articles;
+                    undated.passages += t.passages;
+                    undated.stories.extend(t.stories);
+                }
+                out.push(undated);
+            }
+        }
+        Ok((out, keys))
+    }
+
+    /// A histogram bucket's day and count.
+    fn day_of(&self, bucket: &Value) -> Result<(Option<Date>, u64)> {
+        let count = bucket.get("doc_count").and_then(Value::as_u64).unwrap_or(0);
+        let key_ms = bucket
+            .get("key")
+            .and_then(Value::as_f64)
+            .ok_or_else(|| self.bad("a histogram bucket without a key"))?;
+        let day = (count > 0)
+            .then(|| secs_to_day((key_ms / 1000.0).floor() as i64))
+            .flatten();
+        Ok((day, count))
+    }
+
     /// The days of `query`'s matches (Quickwit's date histogram has fixed intervals only: one day),
     /// each bucket with the sub-aggregations `sub`.
     fn daily(&self, query: &str, sub: Value, dates: &DateRange) -> Result<Vec<Value>> {
+        let mut days = json!({
+            "date_histogram": {"field": f::TIMESTAMP, "fixed_interval": "1d", "min_doc_count": 1},
+        });
+        if !sub.is_null() {
+            days["aggs"] = sub;
+        }
         let answer = self.native(
-            json!({"query": query, "max_hits": 0, "aggs": {"days": {
-                "date_histogram": {"field": f::TIMESTAMP, "fixed_interval": "1d", "min_doc_count": 1},
-                "aggs": sub,
-            }}}),
+            json!({"query": query, "max_hits": 0, "aggs": {"days": days}}),
             dates,
         )?;
         Ok(answer
@@ -882,11 +929,7 @@ impl Cluster {
             );
             let dated = json!({"dated": {"terms": {"field": f::DATED, "size": 2}}});
             for b in &self.daily(&q, dated, &DateRange::default())? {
-                let key_ms = b
-                    .get("key")
-                    .and_then(Value::as_f64)
-                    .ok_or_else(|| self.bad("a histogram bucket without a key"))?;
-                let day = secs_to_day((key_ms / 1000.0).floor() as i64);
+                let (day, _) = self.day_of(b)?;
                 let split = b
                     .pointer("/dated/buckets")
                     .and_then(Value::as_array)

@@ -484,6 +484,7 @@ pub enum Q {
     Term(String, String),
     Prefix(String, String),
     Phrase(String, Vec<String>, usize),
+    Range(String, u64, u64),
     And(Vec<Q>),
     Or(Vec<Q>),
     Not(Box<Q>),
@@ -504,7 +505,14 @@ fn lex(text: &str) -> Vec<String> {
             let mut tok = String::new();
             while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')'
             {
-                if chars[i] == '"' {
+                if chars[i] == '[' {
+                    while i < chars.len() && chars[i] != ']' {
+                        tok.push(chars[i]);
+                        i += 1;
+                    }
+                    tok.push(']');
+                    i += 1;
+                } else if chars[i] == '"' {
                     tok.push('"');
                     i += 1;
                     while i < chars.len() && chars[i] != '"' {
@@ -590,7 +598,14 @@ fn parse_unary(t: &[String], pos: &mut usize) -> Q {
             let (field, value) = tok
                 .split_once(':')
                 .unwrap_or_else(|| panic!("no field in {tok:?}"));
-            if let Some(rest) = value.strip_prefix('"') {
+            if let Some(range) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+                let (lo, hi) = range.split_once(" TO ").expect("a range");
+                Q::Range(
+                    field.into(),
+                    lo.parse().expect("lo"),
+                    hi.parse().expect("hi"),
+                )
+            } else if let Some(rest) = value.strip_prefix('"') {
                 let end = rest.rfind('"').expect("closing quote");
                 let inner = rest[..end].replace("\\\"", "\"").replace("\\\\", "\\");
                 let slop = rest[end + 1..]
@@ -645,6 +660,10 @@ pub fn score(q: &Q, d: &Map<String, Value>) -> Option<f64> {
             Some(Value::Number(n)) if n.to_string() == *v => Some(1.0),
             _ => None,
         },
+        Q::Range(f, lo, hi) => {
+            let v = d.get(f.as_str()).and_then(Value::as_u64)?;
+            (*lo <= v && v <= *hi).then_some(0.0)
+        }
         Q::Prefix(f, p) => {
             let n = tokens(d, f)
                 .iter()
