@@ -113,6 +113,9 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.requests
             .push((method.clone(), target.clone(), body.clone()));
+        if std::env::var_os("STANDIN_LOG").is_some() {
+            eprintln!("{method} {target} {} bytes", body.len());
+        }
         match s
             .failures
             .iter()
