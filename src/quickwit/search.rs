@@ -404,10 +404,26 @@ impl Cluster {
         let (_, fields) = build_schema();
         let highlight = compile(&request.query, &request.sources, &fields, options)?.highlight;
         let limit = request.limit.unwrap_or(usize::MAX);
-        let (hits, counts) = match request.within {
-            Within::Article => self.article_hits(request, &translated, limit)?,
-            Within::Passage => self.passage_hits(request, &translated.query, limit)?,
-        };
+        // The counts are asked for beside the hits.
+        let (hits, counts) = std::thread::scope(|scope| -> Result<_> {
+            let counting = request.count.then(|| {
+                let (kind, words) = match request.within {
+                    Within::Article => (ARTICLE_KIND, translated.passage_words.as_deref()),
+                    Within::Passage => (PASSAGE_KIND, None),
+                };
+                let query = translated.query.as_str();
+                scope.spawn(move || self.counts(kind, query, words, &request.dates))
+            });
+            let hits = match request.within {
+                Within::Article => self.article_hits(request, &translated, limit),
+                Within::Passage => self.passage_hits(request, &translated.query, limit),
+            };
+            let counts = match counting {
+                Some(handle) => Some(handle.join().map_err(|_| self.bad("a count failed"))??),
+                None => None,
+            };
+            Ok((hits?, counts))
+        })?;
         let mut highlighter = Highlighter::new(prefix_words(
             highlight,
             hits.iter().map(|h| h.text.as_str()),
@@ -438,7 +454,7 @@ impl Cluster {
         request: &SearchRequest,
         translated: &super::query::Translated,
         limit: usize,
-    ) -> Result<(Vec<Hit>, Option<ClusterCounts>)> {
+    ) -> Result<Vec<Hit>> {
         let query = translated.query.as_str();
         let passage_words = translated.passage_words.as_deref();
         let q = self.filtered(ARTICLE_KIND, query, &request.dates);
@@ -467,11 +483,6 @@ impl Cluster {
         if request.collapse && request.limit.is_some() {
             self.complete_copies(&q, &request.dates, &mut kept)?;
         }
-        let counts = if request.count {
-            Some(self.counts(ARTICLE_KIND, query, passage_words, &request.dates)?)
-        } else {
-            None
-        };
         // The passages to show: those holding the query's words, best first; an article whose
         // passages hold none (a headline match, a query of NOTs) is shown by its lead.
         let ids: Vec<&str> = kept.iter().map(|(d, _)| d.article()).collect();
@@ -561,16 +572,11 @@ impl Cluster {
             });
         }
         hits.truncate(limit);
-        Ok((hits, counts))
+        Ok(hits)
     }
 
     /// Passages matching on their own, at most `per_article` of each article.
-    fn passage_hits(
-        &self,
-        request: &SearchRequest,
-        query: &str,
-        limit: usize,
-    ) -> Result<(Vec<Hit>, Option<ClusterCounts>)> {
+    fn passage_hits(&self, request: &SearchRequest, query: &str, limit: usize) -> Result<Vec<Hit>> {
         let q = self.filtered(PASSAGE_KIND, query, &request.dates);
         // Articles in order, each with its passages and the copies collapsed under it.
         let mut groups: Vec<(Vec<Doc>, Vec<String>)> = Vec::new();
@@ -621,11 +627,6 @@ impl Cluster {
                 *copies = all;
             }
         }
-        let counts = if request.count {
-            Some(self.counts(PASSAGE_KIND, query, None, &request.dates)?)
-        } else {
-            None
-        };
         let mut hits = Vec::new();
         for (docs, mut copies) in groups {
             copies.sort();
@@ -641,7 +642,7 @@ impl Cluster {
             hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         }
         hits.truncate(limit);
-        Ok((hits, counts))
+        Ok(hits)
     }
 
     /// Adds to each kept hit every other matching article of its story (the pages read may have
