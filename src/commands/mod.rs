@@ -280,9 +280,8 @@ pub fn describe(err: &anyhow::Error) -> String {
             "name a Quickwit index as quickwit://HOST:7280/INDEX_ID (the node's REST port)"
                 .to_string()
         }
-        Error::Cluster { .. } => {
-            "check that Quickwit runs there (`curl http://HOST:7280/api/v1/version`) and see its log"
-                .to_string()
+        Error::Cluster { url, .. } => {
+            format!("check that Quickwit runs there (`curl {url}/api/v1/version`) and see its log")
         }
         Error::ClusterIndexMissing { .. } | Error::ClusterEmpty { .. } => {
             "send an index there first with `dateline push --to quickwit http://HOST:7280 --index-id ID`"

@@ -170,17 +170,20 @@ impl Client {
     }
 }
 
-/// A transport failure in a few words ("connection refused").
+/// A transport failure in a few words ("cannot connect: Connection refused (os error 111)").
 fn transport_message(t: &ureq::Transport) -> String {
-    let mut text = t.to_string();
-    // ureq prefixes the URL; the error names the node already.
-    if let Some((_, rest)) = text.split_once(": ") {
-        text = rest.to_string();
-    }
-    if text.is_empty() {
-        "cannot connect".to_string()
-    } else {
-        text
+    let what = match t.kind() {
+        ureq::ErrorKind::Dns => "cannot find the host",
+        ureq::ErrorKind::ConnectionFailed => "cannot connect",
+        ureq::ErrorKind::Io => "the connection broke",
+        _ => "the request failed",
+    };
+    let cause = std::error::Error::source(t)
+        .map(|e| e.to_string())
+        .or_else(|| t.message().map(str::to_string));
+    match cause {
+        Some(c) if !c.is_empty() => format!("{what}: {c}"),
+        _ => what.to_string(),
     }
 }
 
