@@ -73,17 +73,18 @@ pub const MANIFEST_KIND: &str = "m";
 
 /// The Quickwit index config for `index_id`.
 pub fn index_config(index_id: &str) -> Value {
-    let raw = |name: &str, stored: bool| {
+    let raw = |name: &str, stored: bool, fast: bool| {
         json!({"name": name, "type": "text", "tokenizer": "raw", "record": "basic",
-               "stored": stored, "fast": false})
+               "stored": stored, "fast": fast})
     };
     let number = |name: &str, stored: bool, fast: bool| json!({"name": name, "type": "u64", "indexed": true, "stored": stored, "fast": fast});
     let stored_text =
         |name: &str| json!({"name": name, "type": "text", "indexed": false, "stored": true});
     let mut mappings = vec![
-        raw(fields::KIND, true),
-        raw(fields::ARTICLE, true),
-        raw(fields::AV, false),
+        raw(fields::KIND, true, false),
+        // Fast: distinct articles are counted by a terms aggregation on the id.
+        raw(fields::ARTICLE, true, true),
+        raw(fields::AV, false, false),
         number(fields::GEN, true, true),
         number(fields::KEY, false, true),
         number(fields::PASSAGE, true, true),
@@ -96,7 +97,7 @@ pub fn index_config(index_id: &str) -> Value {
         stored_text(fields::TITLE),
         stored_text(fields::URL),
         stored_text(fields::SOURCE),
-        raw(fields::SOURCE_KEY, false),
+        raw(fields::SOURCE_KEY, false, false),
         json!({"name": fields::AUTHORS, "type": "array<text>", "indexed": false, "stored": true}),
         json!({"name": fields::STORY, "type": "text", "tokenizer": "raw", "record": "basic",
                "stored": true, "fast": true}),

@@ -34,7 +34,7 @@ const PAGE: usize = 500;
 const IDS_PER_QUERY: usize = 200;
 /// Buckets of a terms aggregation (distinct articles or stories counted exactly up to this).
 const TERMS_LIMIT: u64 = 65_000;
-/// Article keys named in one query.
+/// Article ids named in one query.
 const KEYS_PER_QUERY: usize = 500;
 /// Matching documents whose distinct articles and stories one aggregation asks for: each gives at
 /// most one bucket per article and one per story, within Quickwit's default limit of 65,000.
@@ -796,7 +796,7 @@ impl Cluster {
     }
 
     /// Per-day counts of `query` over documents of `kind` without the passages of matching articles,
-    /// and the keys of the matching articles (of articles only). The distinct articles and stories
+    /// and the ids of the matching articles (of articles only). The distinct articles and stories
     /// of each day come from terms aggregations, asked for a window of days at a time so that no
     /// answer holds more buckets than Quickwit allows; undated matches are split by article key.
     fn tallies(
@@ -804,12 +804,12 @@ impl Cluster {
         kind: &str,
         query: &str,
         dates: &DateRange,
-    ) -> Result<(Vec<DayTally>, Vec<u64>)> {
+    ) -> Result<(Vec<DayTally>, Vec<String>)> {
         let sub = json!({
             "stories": {"terms": {"field": f::STORY, "size": TERMS_LIMIT}},
-            "articles": {"terms": {"field": f::KEY, "size": TERMS_LIMIT}},
+            "articles": {"terms": {"field": f::ARTICLE, "size": TERMS_LIMIT}},
         });
-        let mut keys: Vec<u64> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         let mut out = Vec::new();
         let q = format!(
             "{} AND {}:1",
@@ -918,11 +918,18 @@ impl Cluster {
             .unwrap_or_default())
     }
 
-    /// Passages of the articles with keys `keys` that match `words`, per day (`None`: undated).
-    fn passages_per_day(&self, keys: &[u64], words: &str) -> Result<HashMap<Option<Date>, u64>> {
+    /// Passages of `articles` that match `words`, per day (`None`: undated).
+    fn passages_per_day(
+        &self,
+        articles: &[String],
+        words: &str,
+    ) -> Result<HashMap<Option<Date>, u64>> {
         let mut out: HashMap<Option<Date>, u64> = HashMap::new();
-        for chunk in keys.chunks(KEYS_PER_QUERY) {
-            let list: Vec<String> = chunk.iter().map(|k| format!("{}:{k}", f::KEY)).collect();
+        for chunk in articles.chunks(KEYS_PER_QUERY) {
+            let list: Vec<String> = chunk
+                .iter()
+                .map(|a| format!("{}:{}", f::ARTICLE, quote(a)))
+                .collect();
             let q = format!(
                 "{} AND ({words}) AND ({})",
                 self.visible(PASSAGE_KIND),
@@ -952,7 +959,7 @@ impl Cluster {
         day: Option<Date>,
         count: u64,
         aggs: &Value,
-        all_keys: &mut Vec<u64>,
+        all_ids: &mut Vec<String>,
     ) -> Result<DayTally> {
         let keys = |name: &str| -> Result<Vec<Value>> {
             let agg = aggs
@@ -981,7 +988,11 @@ impl Cluster {
         let articles = keys("articles")?;
         Ok(match kind {
             ARTICLE_KIND => {
-                all_keys.extend(articles.iter().filter_map(key_number));
+                all_ids.extend(
+                    articles
+                        .iter()
+                        .filter_map(|a| a.as_str().map(str::to_string)),
+                );
                 DayTally {
                     day,
                     articles: count,
@@ -1114,13 +1125,6 @@ impl Cluster {
             top_sources: m.top_sources.clone(),
         })
     }
-}
-
-/// A `key` as a terms aggregation answers it (a number, or its text).
-fn key_number(v: &Value) -> Option<u64> {
-    v.as_u64()
-        .or_else(|| v.as_f64().map(|x| x as u64))
-        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// Marks the words of `query` in `texts` shown from a Quickwit index (a prefix marks the words of
