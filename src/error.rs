@@ -188,6 +188,10 @@ pub enum Error {
     #[error("invalid search engine {0}")]
     BadEngine(String),
 
+    /// A name that Quickwit does not take as an index id.
+    #[error("'{0}' is not a Quickwit index id")]
+    BadClusterIndexId(String),
+
     /// A Quickwit node could not be reached, or answered with an error or something unexpected.
     #[error("Quickwit at {url}: {detail}")]
     Cluster { url: String, detail: String },

@@ -280,6 +280,9 @@ pub fn describe(err: &anyhow::Error) -> String {
             "name a Quickwit index as quickwit://HOST:7280/INDEX_ID (the node's REST port)"
                 .to_string()
         }
+        Error::BadClusterIndexId(_) => "a Quickwit index id is a letter, then 2 to 254 letters, \
+             digits, '-', '_' or '.', as in dateline or reuters-1987"
+            .to_string(),
         Error::Cluster { url, .. } => {
             format!("check that Quickwit runs there (`curl {url}/api/v1/version`) and see its log")
         }

@@ -105,6 +105,11 @@ impl EngineSpec {
             bad("expected quickwit://HOST:PORT/INDEX_ID (the index id is missing)")
         })?;
         let id = id.trim_end_matches('/');
+        if id.is_empty() {
+            return Err(bad(
+                "expected quickwit://HOST:PORT/INDEX_ID (the index id is missing)",
+            ));
+        }
         if host.is_empty() {
             return Err(bad("the host is missing"));
         }
@@ -124,9 +129,7 @@ pub fn check_index_id(id: &str) -> Result<()> {
     if first_ok && rest_ok && (3..=255).contains(&id.len()) {
         Ok(())
     } else {
-        Err(Error::BadEngine(format!(
-            "'{id}' is not a Quickwit index id: a letter, then 2 to 254 letters, digits, '-', '_' or '.'"
-        )))
+        Err(Error::BadClusterIndexId(id.to_string()))
     }
 }
 
@@ -148,11 +151,19 @@ mod tests {
             "quickwit://x:7280",
             "quickwit://x:7280/",
             "quickwit:///news",
-            "quickwit://x:7280/9news",
-            "quickwit://x:7280/a b",
         ] {
             assert!(
                 matches!(EngineSpec::parse(bad), Err(Error::BadEngine(_))),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "quickwit://x:7280/9news",
+            "quickwit://x:7280/a b",
+            "quickwit://x:7280/ab",
+        ] {
+            assert!(
+                matches!(EngineSpec::parse(bad), Err(Error::BadClusterIndexId(_))),
                 "{bad}"
             );
         }

@@ -130,7 +130,8 @@ impl From<Error> for ApiError {
             Error::ClusterIndexMissing { .. }
             | Error::ClusterEmpty { .. }
             | Error::ForeignClusterIndex { .. }
-            | Error::BadEngine(_) => ApiError::new(
+            | Error::BadEngine(_)
+            | Error::BadClusterIndexId(_) => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 message,
                 Some("push an index there with `dateline push`".to_string()),
