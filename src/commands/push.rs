@@ -52,6 +52,15 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
     })?;
     bar.finish_and_clear();
     let secs = report.elapsed.as_secs_f64();
+    if !report.full && report.sent_articles == 0 && report.removed == 0 && report.requests == 0 {
+        eprintln!(
+            "dateline: nothing to push to {}/{}: its {} articles are as sent ({secs:.1} s)",
+            client.base(),
+            report.index_id,
+            report.unchanged
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mb = report.bytes as f64 / 1e6;
     let what = if report.full {
         "every article"
@@ -60,7 +69,7 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
     };
     eprintln!(
         "dateline: pushed {what} to {}/{}: {} articles ({} passages) sent, {} unchanged, {} removed; \
-         {mb:.1} MB in {} requests, {secs:.1} s ({:.1} MB/s){}",
+         {mb:.1} MB in {} request{}, {secs:.1} s ({:.1} MB/s){}",
         client.base(),
         report.index_id,
         report.sent_articles,
@@ -68,6 +77,7 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
         report.unchanged,
         report.removed,
         report.requests,
+        if report.requests == 1 { "" } else { "s" },
         if secs > 0.0 { mb / secs } else { 0.0 },
         if report.created {
             " (index created)"

@@ -503,6 +503,24 @@ pub fn push(
         articles: visited,
         bytes: sender.bytes,
     });
+    // Nothing changed: the cluster stays as the last push left it.
+    if let (Some(prev), Some(r)) = (&previous, &remote) {
+        if sent_articles == 0 && removed == 0 && stale == r.stale {
+            return Ok(PushReport {
+                index_id: id.to_string(),
+                created,
+                full,
+                gen: prev.gen,
+                sent_articles,
+                sent_passages,
+                unchanged,
+                removed,
+                bytes: sender.bytes,
+                requests: sender.requests,
+                elapsed: started.elapsed(),
+            });
+        }
+    }
     progress(PushEvent::Settling);
     // Every document of this generation must be searchable before the manifest names it.
     let expected = sent_articles + sent_passages;

@@ -362,6 +362,12 @@ fn an_incremental_push_sends_changes_and_never_shows_two_versions() {
         set(articles_of(&env, &["tin", "--engine", &engine])),
         set(vec!["b.txt".into(), "d.txt".into(), "undated.txt".into()])
     );
+    // Again: nothing to send, and no new generation.
+    let before = node.lock().docs.len();
+    let out = push(&env, &node, "tin");
+    assert_eq!(code(&out), 0);
+    assert!(stderr(&out).contains("nothing to push"), "{}", stderr(&out));
+    assert_eq!(node.lock().docs.len(), before);
 }
 
 #[test]
