@@ -503,22 +503,24 @@ pub fn push(
         articles: visited,
         bytes: sender.bytes,
     });
+    let mut report = PushReport {
+        index_id: id.to_string(),
+        created,
+        full,
+        gen,
+        sent_articles,
+        sent_passages,
+        unchanged,
+        removed,
+        bytes: sender.bytes,
+        requests: sender.requests,
+        elapsed: started.elapsed(),
+    };
     // Nothing changed: the cluster stays as the last push left it.
     if let (Some(prev), Some(r)) = (&previous, &remote) {
         if sent_articles == 0 && removed == 0 && stale == r.stale {
-            return Ok(PushReport {
-                index_id: id.to_string(),
-                created,
-                full,
-                gen: prev.gen,
-                sent_articles,
-                sent_passages,
-                unchanged,
-                removed,
-                bytes: sender.bytes,
-                requests: sender.requests,
-                elapsed: started.elapsed(),
-            });
+            report.gen = prev.gen;
+            return Ok(report);
         }
     }
     progress(PushEvent::Settling);
@@ -612,19 +614,10 @@ pub fn push(
             &json!({"query": query}),
         )?;
     }
-    Ok(PushReport {
-        index_id: id.to_string(),
-        created,
-        full,
-        gen,
-        sent_articles,
-        sent_passages,
-        unchanged,
-        removed,
-        bytes: sender.bytes,
-        requests: sender.requests,
-        elapsed: started.elapsed(),
-    })
+    report.bytes = sender.bytes;
+    report.requests = sender.requests;
+    report.elapsed = started.elapsed();
+    Ok(report)
 }
 
 /// The article versions of `stale` still in the index.
