@@ -449,11 +449,12 @@ pub struct InfoArgs {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-Creates the Quickwit index when it is absent (dateline's own analysed words, so that a query matches
-the same passages there as here), sends every article as NDJSON in requests under 10 MB, retrying on
-429, 5xx and lost connections, and waits until Quickwit has made them searchable. A later push to the
-same target sends only the articles added or changed since, and hides removed and replaced ones at
-once (Quickwit deletes them minutes later). An interrupted push is safe to run again.
+Creates the Quickwit index when it is absent (dateline's own analysed words, so that a query
+matches the same passages there as here), sends every article as NDJSON in requests under 10 MB,
+retrying on 429, 5xx and lost connections, and waits until Quickwit has made them searchable. A
+later push to the same target sends only the articles added or changed since, and hides removed and
+replaced ones at once (Quickwit deletes them minutes later). An interrupted push is safe to run
+again.
 
 Examples:
   dateline push --to quickwit http://127.0.0.1:7280
