@@ -387,6 +387,32 @@ impl Cluster {
         }
     }
 
+    /// As [`Cluster::each_doc`], with undated matches after the dated ones when sorting by date
+    /// (their timestamp, the epoch, would put them among the dated).
+    fn each_ordered(
+        &self,
+        query: &str,
+        dates: &DateRange,
+        sort: SortOrder,
+        mut visit: impl FnMut(Doc) -> bool,
+    ) -> Result<()> {
+        if sort == SortOrder::Relevance {
+            self.each_doc(query, dates, sort, visit)?;
+            return Ok(());
+        }
+        let mut going = true;
+        let dated = format!("{query} AND {}:1", f::DATED);
+        self.each_doc(&dated, dates, sort, |d| {
+            going = visit(d);
+            going
+        })?;
+        if going && dates.is_unbounded() {
+            let undated = format!("{query} AND {}:0", f::DATED);
+            self.each_doc(&undated, dates, SortOrder::Relevance, visit)?;
+        }
+        Ok(())
+    }
+
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<ClusterResults> {
         let options = QueryOptions {
@@ -467,7 +493,7 @@ impl Cluster {
             limit
         };
         if article_limit > 0 {
-            self.each_doc(&q, &request.dates, request.sort, |d| {
+            self.each_ordered(&q, &request.dates, request.sort, |d| {
                 let story = d.story().to_string();
                 match story_slot.get(&story) {
                     Some(&i) if request.collapse => kept[i].1.push(d.article().to_string()),
@@ -584,7 +610,7 @@ impl Cluster {
         let mut story_slot: HashMap<String, usize> = HashMap::new();
         let mut shown = 0usize;
         if limit > 0 {
-            self.each_doc(&q, &request.dates, request.sort, |d| {
+            self.each_ordered(&q, &request.dates, request.sort, |d| {
                 let article = d.article().to_string();
                 if let Some(&i) = article_slot.get(&article) {
                     if i == usize::MAX {
@@ -628,8 +654,12 @@ impl Cluster {
             }
         }
         let mut hits = Vec::new();
-        for (docs, mut copies) in groups {
+        for (mut docs, mut copies) in groups {
             copies.sort();
+            if request.sort != SortOrder::Relevance {
+                // By date, an article's passages read in order.
+                docs.sort_by_key(|d| d.number(f::PASSAGE));
+            }
             for (i, d) in docs.iter().enumerate() {
                 let mut h = hit_of(d);
                 if i == 0 {
@@ -638,7 +668,7 @@ impl Cluster {
                 hits.push(h);
             }
         }
-        if request.per_article != 1 && request.sort == SortOrder::Relevance {
+        if request.per_article == 0 && request.sort == SortOrder::Relevance {
             hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         }
         hits.truncate(limit);

@@ -44,6 +44,22 @@ fn articles_of(env: &Env, args: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// The dates of every hit of a search, in order (`None` for undated).
+fn dates_of(env: &Env, args: &[&str]) -> Vec<Option<String>> {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--all", "--format", "jsonl"]);
+    let out = env.run(&all);
+    assert!(code(&out) <= 1, "search {args:?}: {}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            v["date"].as_str().map(str::to_string)
+        })
+        .collect()
+}
+
 /// `search ... --format json` as JSON.
 fn search_value(env: &Env, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["search"];
@@ -155,6 +171,29 @@ fn the_same_queries_find_the_same_articles_and_passages_as_the_local_index() {
         ],
     );
     assert_eq!(local["total_articles"], remote["total_articles"]);
+    // By date, dated hits in order and the undated last, in both modes.
+    for sort in ["oldest", "newest"] {
+        for within in ["article", "passage"] {
+            let args = [
+                "Niger",
+                "--sort",
+                sort,
+                "--within",
+                within,
+                "--per-article",
+                "2",
+            ];
+            let local = dates_of(&env, &args);
+            assert_eq!(local.last(), Some(&None), "an undated article matches");
+            let mut remote_args = args.to_vec();
+            remote_args.extend_from_slice(&["--engine", &engine]);
+            assert_eq!(
+                local,
+                dates_of(&env, &remote_args),
+                "{sort} within {within}"
+            );
+        }
+    }
     let searches = node
         .lock()
         .requests
