@@ -12,7 +12,7 @@ use dateline::output::{
 };
 use dateline::search::suggest::{missing_words, unknown_sources, MissingWord};
 use dateline::search::{search, Hit, MatchMode, SearchRequest, SortOrder, Within};
-use dateline::text::dates::DateRange;
+use dateline::text::dates::{format_day, DateRange};
 
 use super::{resolve_color, stdout_is_terminal};
 use crate::cli::{CopiesArg, MatchArg, SearchArgs, SearchFormat, SortArg};
@@ -162,8 +162,21 @@ fn run_on_cluster(
                 Within::Article => "article",
                 Within::Passage => "passage",
             };
+            let span = match (&cluster.manifest().first_day, &cluster.manifest().last_day) {
+                (Some(first), Some(last)) => format_day(*first)
+                    .zip(format_day(*last))
+                    .map(|(f, l)| format!("; the index holds {f} to {l}")),
+                _ => None,
+            };
+            let why = why_nothing_counted(request, span, |r| {
+                Ok(cluster
+                    .search(r)?
+                    .counts
+                    .and_then(|c| c.articles)
+                    .unwrap_or(0))
+            })?;
             eprintln!(
-                "dateline: no {unit} of {} matches {}",
+                "dateline: no {unit} of {} matches {}{why}",
                 cluster.name(),
                 summary.query
             );
@@ -220,6 +233,22 @@ pub(super) fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::R
             quoted.join(" or ")
         ));
     }
+    let span = reader
+        .date_bounds()
+        .map(|(first, last)| format!("; the index holds {first} to {last}"));
+    why_nothing_counted(request, span, |r| {
+        Ok(search(reader, r)?.counts.map_or(0, |c| c.articles))
+    })
+}
+
+/// The end of the "no match" line that needs only counts: matches outside the dates, in different
+/// passages, or the hint to match any word. `articles` counts the matching articles of a request;
+/// `span` is the index's first and last date.
+fn why_nothing_counted(
+    request: &SearchRequest,
+    span: Option<String>,
+    articles: impl Fn(&SearchRequest) -> anyhow::Result<u64>,
+) -> anyhow::Result<String> {
     if !request.dates.is_unbounded() {
         let undated = SearchRequest {
             dates: DateRange::default(),
@@ -227,22 +256,19 @@ pub(super) fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::R
             count: true,
             ..request.clone()
         };
-        if let Some(counts) = search(reader, &undated)?.counts.filter(|c| c.passages > 0) {
-            let span = match reader.date_bounds() {
-                Some((first, last)) => format!("; the index holds {first} to {last}"),
-                None => String::new(),
-            };
+        let n = articles(&undated)?;
+        if n > 0 {
             let range = match (request.dates.since, request.dates.until) {
                 (Some(s), Some(u)) => format!(" from {s} to {u}"),
                 (Some(s), None) => format!(" from {s} on"),
                 (None, Some(u)) => format!(" up to {u}"),
                 (None, None) => String::new(),
             };
-            let n = counts.articles;
             return Ok(format!(
-                "{range} (hint: {n} article{} match{} outside these dates{span})",
+                "{range} (hint: {n} article{} match{} outside these dates{})",
                 if n == 1 { "" } else { "s" },
                 if n == 1 { "es" } else { "" },
+                span.unwrap_or_default(),
             ));
         }
     }
@@ -253,8 +279,8 @@ pub(super) fn why_nothing(reader: &Reader, request: &SearchRequest) -> anyhow::R
             count: true,
             ..request.clone()
         };
-        if let Some(counts) = search(reader, &whole)?.counts.filter(|c| c.articles > 0) {
-            let n = counts.articles;
+        let n = articles(&whole)?;
+        if n > 0 {
             return Ok(format!(
                 " (hint: {n} article{} hold{} the words in different passages; leave out \
                  --within passage to find {})",

@@ -171,6 +171,15 @@ fn the_same_queries_find_the_same_articles_and_passages_as_the_local_index() {
         ],
     );
     assert_eq!(local["total_articles"], remote["total_articles"]);
+    // Nothing in the dates: the same hint as for the local index.
+    let local = env.run(&["search", "Niger", "--since", "2025-07"]);
+    let remote = env.run(&["search", "Niger", "--since", "2025-07", "--engine", &engine]);
+    assert_eq!((code(&local), code(&remote)), (1, 1));
+    let hint =
+        |out: &std::process::Output| stderr(out).split(" (hint: ").nth(1).map(str::to_string);
+    assert!(hint(&remote).is_some_and(|h| h.contains("articles match outside these dates")));
+    assert_eq!(hint(&local), hint(&remote));
+
     // By date, dated hits in order and the undated last, in both modes.
     for sort in ["oldest", "newest"] {
         for within in ["article", "passage"] {
