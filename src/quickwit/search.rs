@@ -509,64 +509,41 @@ impl Cluster {
         if request.collapse && request.limit.is_some() {
             self.complete_copies(&q, &request.dates, &mut kept)?;
         }
-        // The passages to show: those holding the query's words, best first; an article whose
-        // passages hold none (a headline match, a query of NOTs) is shown by its lead.
         let ids: Vec<&str> = kept.iter().map(|(d, _)| d.article()).collect();
-        let mut passages: HashMap<String, Vec<Doc>> = HashMap::new();
-        if let Some(words) = passage_words {
-            for chunk in ids.chunks(IDS_PER_QUERY) {
-                let q = self.filtered(
-                    PASSAGE_KIND,
-                    &format!("{} AND ({words})", any_article(chunk)),
-                    &DateRange::default(),
-                );
-                self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
-                    passages.entry(d.article().to_string()).or_default().push(d);
-                    true
-                })?;
+        let (mut passages, holders) = std::thread::scope(|scope| -> Result<_> {
+            // Which passages of each article hold each word or phrase, best first (for "also"),
+            // asked for beside the passages to show.
+            let leaves: Vec<_> = if translated.leaves.len() > 1 {
+                translated
+                    .leaves
+                    .iter()
+                    .map(|leaf| scope.spawn(|| self.passages_of(&ids, Some(leaf.as_str()))))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // The passages to show: those holding the query's words, best first.
+            let mut passages = match passage_words {
+                Some(words) => self.passages_of(&ids, Some(words))?,
+                None => HashMap::new(),
+            };
+            // An article whose passages hold none of the words (a headline match, a query of
+            // NOTs) is shown by its passages in order.
+            let lacking: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|id| !passages.contains_key(*id))
+                .collect();
+            for (article, mut found) in self.passages_of(&lacking, None)? {
+                found.sort_by_key(|d| d.number(f::PASSAGE));
+                passages.insert(article, found);
             }
-        }
-        let lacking: Vec<&str> = ids
-            .iter()
-            .copied()
-            .filter(|id| !passages.contains_key(*id))
-            .collect();
-        // An article whose passages hold none of the words (a headline match, a query of NOTs) is
-        // shown by its passages in order.
-        for chunk in lacking.chunks(IDS_PER_QUERY) {
-            let q = self.filtered(PASSAGE_KIND, &any_article(chunk), &DateRange::default());
-            let mut found: Vec<Doc> = Vec::new();
-            self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
-                found.push(d);
-                true
-            })?;
-            found.sort_by_key(|d| d.number(f::PASSAGE));
-            for d in found {
-                passages.entry(d.article().to_string()).or_default().push(d);
+            let mut holders = Vec::with_capacity(leaves.len());
+            for handle in leaves {
+                holders.push(handle.join().map_err(|_| self.bad("a search failed"))??);
             }
-        }
-        // Which passages of each article hold each word or phrase, best first.
-        let mut holders: Vec<HashMap<String, Vec<Doc>>> = Vec::new();
-        if translated.leaves.len() > 1 {
-            for leaf in &translated.leaves {
-                let mut by_article: HashMap<String, Vec<Doc>> = HashMap::new();
-                for chunk in ids.chunks(IDS_PER_QUERY) {
-                    let q = self.filtered(
-                        PASSAGE_KIND,
-                        &format!("{} AND {leaf}", any_article(chunk)),
-                        &DateRange::default(),
-                    );
-                    self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
-                        by_article
-                            .entry(d.article().to_string())
-                            .or_default()
-                            .push(d);
-                        true
-                    })?;
-                }
-                holders.push(by_article);
-            }
-        }
+            Ok((passages, holders))
+        })?;
         let mut hits = Vec::new();
         for (article, copies) in kept {
             let mut shown = passages.remove(article.article()).unwrap_or_default();
@@ -673,6 +650,28 @@ impl Cluster {
         }
         hits.truncate(limit);
         Ok(hits)
+    }
+
+    /// The passages of `articles` that match `clause` (every passage without one), by article, best
+    /// first.
+    fn passages_of(
+        &self,
+        articles: &[&str],
+        clause: Option<&str>,
+    ) -> Result<HashMap<String, Vec<Doc>>> {
+        let mut out: HashMap<String, Vec<Doc>> = HashMap::new();
+        for chunk in articles.chunks(IDS_PER_QUERY) {
+            let query = match clause {
+                Some(c) => format!("{} AND ({c})", any_article(chunk)),
+                None => any_article(chunk),
+            };
+            let q = self.filtered(PASSAGE_KIND, &query, &DateRange::default());
+            self.each_doc(&q, &DateRange::default(), SortOrder::Relevance, |d| {
+                out.entry(d.article().to_string()).or_default().push(d);
+                true
+            })?;
+        }
+        Ok(out)
     }
 
     /// Adds to each kept hit every other matching article of its story (the pages read may have
