@@ -260,7 +260,7 @@ impl Cluster {
 
     /// The Elasticsearch-compatible search body for `query` within `dates`.
     fn es_body(&self, query: &str, dates: &DateRange, sort: SortOrder, size: usize) -> Value {
-        let mut must = vec![json!({"query_string": {"query": query, "default_operator": "AND"}})];
+        let mut must = vec![json!({"query_string": {"query": query}})];
         if !dates.is_unbounded() {
             let mut range = serde_json::Map::new();
             if let Some(s) = dates.since {
