@@ -52,6 +52,7 @@ pub fn manifest(client: &Client, index_id: &str) -> Result<Option<Manifest>> {
         &format!("/api/v1/{index_id}/search"),
         &json!({"query": format!("{}:{}", f::KIND, MANIFEST_KIND), "max_hits": 1000}),
     )?;
+    whole(client, &answer)?;
     let hits = answer
         .get("hits")
         .and_then(Value::as_array)
@@ -69,6 +70,28 @@ pub fn manifest(client: &Client, index_id: &str) -> Result<Option<Manifest>> {
         }
     }
     Ok(best)
+}
+
+/// An error when a native search answer is partial (some splits failed): it is never used as if
+/// whole.
+pub(crate) fn whole(client: &Client, answer: &Value) -> Result<()> {
+    match answer
+        .get("errors")
+        .and_then(Value::as_array)
+        .filter(|e| !e.is_empty())
+    {
+        Some(errors) => Err(partial(client, &errors[0].to_string(), errors.len())),
+        None => Ok(()),
+    }
+}
+
+/// An answer that some splits or shards could not give.
+pub(crate) fn partial(client: &Client, first: &str, failed: usize) -> Error {
+    let first: String = first.chars().take(200).collect();
+    Error::Cluster {
+        url: client.base().to_string(),
+        detail: format!("the answer is partial ({failed} failed): {first}"),
+    }
 }
 
 /// A value quoted for Quickwit's query language.

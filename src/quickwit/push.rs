@@ -169,6 +169,7 @@ fn max_gen(client: &Client, index_id: &str) -> Result<u64> {
         &format!("/api/v1/{index_id}/search"),
         &json!({"query": "*", "max_hits": 0, "aggs": {"g": {"max": {"field": f::GEN}}}}),
     )?;
+    super::whole(client, &answer)?;
     Ok(answer
         .pointer("/aggregations/g/value")
         .and_then(Value::as_f64)
@@ -181,6 +182,7 @@ pub(super) fn count(client: &Client, index_id: &str, query: &str) -> Result<u64>
         &format!("/api/v1/{index_id}/search"),
         &json!({"query": query, "max_hits": 0}),
     )?;
+    super::whole(client, &answer)?;
     answer
         .get("num_hits")
         .and_then(Value::as_u64)
@@ -633,6 +635,7 @@ fn still_present(client: &Client, index_id: &str, stale: &[String]) -> Result<Ve
             &format!("/api/v1/{index_id}/search"),
             &json!({"query": list.join(" OR "), "max_hits": 10_000}),
         )?;
+        super::whole(client, &answer)?;
         let hits = answer
             .get("hits")
             .and_then(Value::as_array)

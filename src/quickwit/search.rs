@@ -240,8 +240,12 @@ impl Cluster {
         if let Some(until) = dates.until {
             body["end_timestamp"] = json!(day_to_secs(until) + 86_400);
         }
-        self.client
-            .post_json(&format!("/api/v1/{}/search", self.index_id), &body)
+        let answer = self
+            .client
+            .post_json(&format!("/api/v1/{}/search", self.index_id), &body)?;
+        // Splits that failed make an answer partial: never shown as if whole.
+        super::whole(&self.client, &answer)?;
+        Ok(answer)
     }
 
     fn num_hits(&self, answer: &Value) -> Result<u64> {
@@ -307,6 +311,16 @@ impl Cluster {
     }
 
     fn es_docs(&self, answer: &Value) -> Result<(u64, Vec<Doc>, Option<String>)> {
+        let failed = answer
+            .pointer("/_shards/failed")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        if failed > 0 || answer.get("timed_out").and_then(Value::as_bool) == Some(true) {
+            let first = answer
+                .pointer("/_shards/failures/0")
+                .map_or_else(|| "timed out".to_string(), Value::to_string);
+            return Err(super::partial(&self.client, &first, failed.max(1) as usize));
+        }
         let hits = answer
             .pointer("/hits/hits")
             .and_then(Value::as_array)

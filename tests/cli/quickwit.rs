@@ -561,6 +561,15 @@ fn busy_and_failing_nodes_are_retried_then_reported_in_one_line() {
         "{}",
         stderr(&out)
     );
+    // A split that failed: the answer is partial, and said to be.
+    node.lock().failures = vec![("/tin/search".to_string(), 206)];
+    let out = env.run(&["search", "tin", "--engine", &engine]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("the answer is partial"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["push", "--to", "elastic", &node.url]);
     assert_eq!(code(&out), 2);
     assert!(

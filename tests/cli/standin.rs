@@ -29,7 +29,7 @@ pub struct State {
     pub delete_tasks: Vec<(String, u64)>,
     ingested: u64,
     /// Statuses to answer the next requests whose path contains the key with (status 200: a body
-    /// that is not JSON).
+    /// that is not JSON; 206: a search answer with a failed split).
     pub failures: Vec<(String, u16)>,
     scrolls: HashMap<String, Vec<Value>>,
     next_scroll: u64,
@@ -123,6 +123,11 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         {
             Some(i) => match s.failures.remove(i) {
                 (_, 200) => (200, "<html>a proxy's page</html>".to_string()),
+                (_, 206) => (
+                    200,
+                    json!({"num_hits": 0, "hits": [], "errors": ["split 01ABC: timeout"]})
+                        .to_string(),
+                ),
                 (_, code) => (
                     code,
                     json!({"message": "the stand-in was told to fail"}).to_string(),
