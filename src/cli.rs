@@ -45,7 +45,7 @@ pub enum Command {
     Info(InfoArgs),
     /// Check the index: every file's checksum, every segment, the file state. Exit status 0 when
     /// sound, 1 when damage was found.
-    Verify(InfoArgs),
+    Verify(VerifyArgs),
     /// Serve a web page and a JSON API over the index (search, timeline, articles, exports).
     Serve(ServeArgs),
     /// Send the index to a Quickwit cluster (later pushes send only what changed), to search it
@@ -469,6 +469,15 @@ pub struct PushArgs {
     pub index_id: String,
     #[command(flatten)]
     pub location: IndexLocation,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+    pub format: InfoFormat,
 }
 
 #[derive(Debug, Args)]

@@ -5,19 +5,9 @@ use std::process::ExitCode;
 
 use dateline::output::{write_verify_json, write_verify_text};
 
-use crate::cli::{InfoArgs, InfoFormat};
+use crate::cli::{InfoFormat, VerifyArgs};
 
-pub fn run(args: InfoArgs) -> anyhow::Result<ExitCode> {
-    if args
-        .engine
-        .engine
-        .as_deref()
-        .is_some_and(|e| !e.trim().is_empty())
-    {
-        anyhow::bail!(
-            "verify checks a local index, not a Quickwit one (hint: leave out --engine and DATELINE_ENGINE; Quickwit checks its own splits)"
-        );
-    }
+pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
     let report = dateline::index::verify::verify(&dir)?;
     let mut out = BufWriter::new(io::stdout().lock());
