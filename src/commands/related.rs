@@ -16,6 +16,9 @@ pub fn run(args: RelatedArgs) -> anyhow::Result<ExitCode> {
     let query = super::joined_query(&args.query);
     super::note_lowercase_operators([query.as_str()]);
     let dates = args.dates.range()?;
+    if std::env::var_os("DATELINE_ENGINE").is_some_and(|e| !e.is_empty()) {
+        eprintln!("dateline: note: related reads the local index (DATELINE_ENGINE is for search, timeline, show, info, batch and serve)");
+    }
     let reader = open_reader(&args.location)?;
     let request = RelatedRequest {
         query: query.clone(),
