@@ -467,6 +467,10 @@ pub struct PushArgs {
     /// The Quickwit index id (a letter, then letters, digits, '-', '_' or '.').
     #[arg(long, value_name = "ID", default_value = "dateline")]
     pub index_id: String,
+    /// Tries after a 429, a 5xx or a lost connection before giving up (waits of 0.25 s doubling to
+    /// 8 s between them; a busy cluster answers 429 until it has caught up).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub retries: u32,
     #[command(flatten)]
     pub location: IndexLocation,
 }

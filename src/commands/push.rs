@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use anyhow::bail;
+use dateline::quickwit::client::DEFAULT_BACKOFF;
 use dateline::quickwit::push::{push, PushEvent, PushOptions};
 use dateline::quickwit::{check_index_id, Client};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,7 +20,7 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
         bail!("cannot push to '{engine}': quickwit is the one engine dateline pushes to (hint: --to quickwit {url})");
     }
     check_index_id(&args.index_id)?;
-    let client = Client::new(url)?;
+    let client = Client::new(url)?.with_retries(args.retries, DEFAULT_BACKOFF);
     let (dir, _) = args.location.resolve();
     let reader = dateline::index::Reader::open(&dir)?;
     let bar = if io::stderr().is_terminal() {

@@ -426,11 +426,22 @@ fn an_interrupted_push_is_invisible_and_a_lost_memory_pushes_everything_again() 
     env.index_corpus();
     let node = StandIn::start();
     // The manifest's request fails every time: the push stops after sending its documents.
-    node.lock().failures = (0..20)
-        .map(|_| ("/ingest?commit=force".to_string(), 500))
+    node.lock().failures = (0..3)
+        .map(|_| ("\"kind\":\"m\"".to_string(), 500))
         .collect();
-    let out = push(&env, &node, "tin");
+    let out = env.run(&[
+        "push",
+        "--to",
+        "quickwit",
+        &node.url,
+        "--index-id",
+        "tin",
+        "--retries",
+        "2",
+    ]);
     assert_eq!(code(&out), 2);
+    let sent = node.lock().docs.len();
+    assert_eq!(sent, 4, "two articles of one passage each were sent");
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(stderr(&out).contains("HTTP 500"), "{}", stderr(&out));
     let engine = node.engine("tin");

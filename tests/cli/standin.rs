@@ -28,7 +28,7 @@ pub struct State {
     /// applies to the documents that were there when it was made.
     pub delete_tasks: Vec<(String, u64)>,
     ingested: u64,
-    /// Statuses to answer the next requests whose path contains the key with (status 200: a body
+    /// Statuses to answer the next requests whose path or body contains the key with (status 200: a body
     /// that is not JSON; 206: a search answer with a failed split).
     pub failures: Vec<(String, u16)>,
     scrolls: HashMap<String, Vec<Value>>,
@@ -119,7 +119,7 @@ fn serve(mut stream: TcpStream, state: &Arc<Mutex<State>>) {
         match s
             .failures
             .iter()
-            .position(|(k, _)| target.contains(k.as_str()))
+            .position(|(k, _)| target.contains(k.as_str()) || body.contains(k.as_str()))
         {
             Some(i) => match s.failures.remove(i) {
                 (_, 200) => (200, "<html>a proxy's page</html>".to_string()),
