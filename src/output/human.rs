@@ -177,6 +177,24 @@ impl<W: Write> SearchPrinter for HumanPrinter<W> {
                     if articles == 1 { "" } else { "s" },
                 )
             }
+            // Articles counted, their passages not (a Quickwit index, past the articles whose
+            // passages it counts).
+            (None, Some(0)) => return Ok(()),
+            (None, Some(articles)) => {
+                let stories = match s.total_stories {
+                    Some(n) if n != articles => {
+                        format!(" ({n} stor{})", if n == 1 { "y" } else { "ies" })
+                    }
+                    _ => String::new(),
+                };
+                format!(
+                    "{} passage{} shown of {} matching article{}{stories}",
+                    s.shown,
+                    if s.shown == 1 { "" } else { "s" },
+                    articles,
+                    if articles == 1 { "" } else { "s" },
+                )
+            }
             _ if s.shown == 0 => return Ok(()),
             _ => format!(
                 "{} passage{} shown",
@@ -245,6 +263,34 @@ fn wrap(pieces: &[(String, bool)], width: usize) -> Vec<Vec<(String, bool)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_footer_counts_articles_when_their_passages_are_not_counted() {
+        let summary = |passages, articles, stories| SearchSummary {
+            query: "niger".into(),
+            since: None,
+            until: None,
+            total_passages: passages,
+            total_articles: articles,
+            total_stories: stories,
+            shown: 3,
+        };
+        let footer = |s: &SearchSummary| {
+            let mut out = Vec::new();
+            HumanPrinter::new(&mut out, Color::Never)
+                .finish(s)
+                .expect("write");
+            String::from_utf8(out).expect("utf-8")
+        };
+        assert_eq!(
+            footer(&summary(None, Some(7), Some(5))).trim(),
+            "3 passages shown of 7 matching articles (5 stories)"
+        );
+        assert_eq!(
+            footer(&summary(Some(9), Some(7), Some(7))).trim(),
+            "3 of 9 matching passages shown (7 articles)"
+        );
+    }
 
     fn plain(line: &[(String, bool)]) -> String {
         line.iter().map(|(p, _)| p.as_str()).collect()

@@ -75,6 +75,17 @@ impl<W: Write> SearchPrinter for MarkdownPrinter<W> {
                     s.shown
                 )?
             }
+            (None, Some(articles)) => {
+                let stories = match s.total_stories {
+                    Some(n) if n != articles => format!(" ({n} stories)"),
+                    _ => String::new(),
+                };
+                writeln!(
+                    self.out,
+                    "{articles} matching articles{stories}{range}; {} passages shown.",
+                    s.shown
+                )?
+            }
             _ => writeln!(self.out, "{} passages shown{range}.", s.shown)?,
         }
         writeln!(self.out)

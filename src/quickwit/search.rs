@@ -41,7 +41,7 @@ const KEYS_PER_QUERY: usize = 500;
 const WINDOW_DOCS: u64 = 30_000;
 /// Matching articles whose passages a search counts (one request per 500 of them); past it the
 /// count of passages is left out.
-const COUNTED_ARTICLES: usize = 20_000;
+const COUNTED_ARTICLES: usize = 5_000;
 
 /// A Quickwit index that dateline pushed, opened for searching.
 pub struct Cluster {
