@@ -97,14 +97,23 @@ pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::
 }
 
 /// The Quickwit index `--engine` (or `DATELINE_ENGINE`) names, opened; `None` for the local index.
+/// The local index at `location`, when it is what was pushed there, is kept for fuzzy words.
 pub fn open_cluster(
     engine: &crate::cli::EngineArg,
+    location: &IndexLocation,
 ) -> anyhow::Result<Option<dateline::quickwit::Cluster>> {
     match engine.engine.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(spec) => {
             let spec = dateline::quickwit::EngineSpec::parse(spec)?;
-            Ok(Some(dateline::quickwit::Cluster::open(&spec)?))
+            let mut cluster = dateline::quickwit::Cluster::open(&spec)?;
+            let (dir, _) = location.resolve();
+            if dateline::index::index_exists(&dir) {
+                if let Ok(reader) = dateline::index::Reader::open(&dir) {
+                    cluster.attach_local(&reader, &dir);
+                }
+            }
+            Ok(Some(cluster))
         }
     }
 }
@@ -294,7 +303,9 @@ pub fn describe(err: &anyhow::Error) -> String {
             "name another index with --index-id, or delete that one in Quickwit".to_string()
         }
         Error::EngineUnsupported(_) => {
-            "leave out --engine to search the local index, or spell the word out".to_string()
+            "leave out --engine to search the local index, or push it again with `dateline push` \
+             so that its words can stand in for the fuzzy ones"
+                .to_string()
         }
         Error::PushState { .. } => "check that the index folder is writable".to_string(),
         Error::Chart { .. } => {

@@ -48,7 +48,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         collapse: args.copies == CopiesArg::Collapse,
         date_span: false,
     };
-    if let Some(cluster) = super::open_cluster(&args.engine)? {
+    if let Some(cluster) = super::open_cluster(&args.engine, &args.location)? {
         return run_on_cluster(&cluster, &args, format, &request);
     }
     let reader = super::open_reader(&args.location)?;

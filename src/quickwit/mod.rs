@@ -5,8 +5,9 @@
 //! Quickwit is reached over its REST API ([`client`]). Matching is the same as in a local index:
 //! dateline analyses the query and asks for its own tokens; what differs is the scoring (BM25
 //! statistics per split, and article documents scored as a whole), so the order of the top hits
-//! may differ slightly. Fuzzy words (`word~`) have no counterpart in Quickwit's query language and
-//! are refused with [`Error::EngineUnsupported`].
+//! may differ slightly. Fuzzy words (`word~`) have no counterpart in Quickwit's query language: they
+//! are expanded from the local index that was pushed ([`Cluster::attach_local`]), and refused with
+//! [`Error::EngineUnsupported`] without it.
 
 pub mod batch;
 pub mod client;

@@ -99,6 +99,34 @@ struct PushMemory {
     attempted: u64,
     /// Article id -> (generation, hash of what was sent).
     articles: HashMap<String, (u64, String)>,
+    /// The local index's commit that was pushed (see [`local_fingerprint`]).
+    #[serde(default)]
+    local: String,
+}
+
+/// What identifies a commit of the local index: its file state and story groups, named by the hash
+/// of their content.
+pub fn local_fingerprint(reader: &Reader) -> String {
+    let meta = &reader.handle.meta;
+    format!(
+        "{}|{}",
+        meta.state_file.as_deref().unwrap_or(""),
+        meta.stories_file.as_deref().unwrap_or("")
+    )
+}
+
+/// Whether the local index in `index_dir`, as `reader` has it, is what the last push to `url`'s
+/// `index_id` sent (its push generation `gen` being the cluster's).
+pub fn pushed_as_is(
+    reader: &Reader,
+    index_dir: &Path,
+    url: &str,
+    index_id: &str,
+    gen: u64,
+) -> bool {
+    load_memory(&memory_path(index_dir, url, index_id)).is_some_and(|m| {
+        m.gen == gen && !m.local.is_empty() && m.local == local_fingerprint(reader)
+    })
 }
 
 /// The folder of push memories in an index folder.
@@ -291,6 +319,7 @@ pub fn push(
         gen,
         attempted: gen,
         articles: HashMap::new(),
+        local: local_fingerprint(reader),
     };
     if let Some(m) = &memory {
         let mut m = m.clone();

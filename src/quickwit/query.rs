@@ -5,7 +5,8 @@
 //! forms, a word the analyzer splits is a phrase of its parts, a hyphenated pair also matches its
 //! joined word (in the `_j` twin field, see [`super::mapping`]), `word*` is a prefix of the exact
 //! forms. Very common words beside others are only scored locally: here they are left out, which
-//! matches the same passages. Fuzzy words have no counterpart and are refused.
+//! matches the same passages. Fuzzy words have no counterpart in Quickwit: they are expanded into
+//! the words of the pushed local index within their edit distance, or refused without it.
 //!
 //! Over article documents (`--within article`), words may stand in different passages, and a
 //! phrase, a proximity or a `lede:` group stays inside one passage (the article document keeps its
@@ -38,6 +39,8 @@ pub struct Translated {
     /// Over passages, each positive word or phrase on its own but the very common words: where a hit
     /// shows the passages holding what its own passages lack ("also").
     pub leaves: Vec<String>,
+    /// The words fuzzy words were expanded into (to mark them in snippets).
+    pub expanded: Vec<String>,
 }
 
 /// Translates `query` (limited to `sources` when any are given) for `target`.
@@ -46,6 +49,22 @@ pub fn translate(
     sources: &[String],
     options: QueryOptions,
     target: Target,
+) -> Result<Translated> {
+    translate_with(query, sources, options, target, None)
+}
+
+/// Where the words within N edits of a fuzzy word are looked up: the index that was pushed (see
+/// [`super::search::LocalTerms`]). Its answer for (headline field or not, word, distance).
+pub type Expander<'e> = &'e dyn Fn(bool, &str, u8) -> Result<Vec<String>>;
+
+/// As [`translate`], fuzzy words expanded by `expander` into the words they match (without one,
+/// they are refused).
+pub fn translate_with(
+    query: &str,
+    sources: &[String],
+    options: QueryOptions,
+    target: Target,
+    expander: Option<Expander>,
 ) -> Result<Translated> {
     let mut node = parse(query)?;
     let names: Vec<Node> = sources
@@ -57,12 +76,14 @@ pub fn translate(
         node = Node::And(vec![node, Node::Or(names)]);
     }
     let mut t = Translator::new(options, target);
+    t.expander = expander;
     let query = t
         .node(&node)?
         .ok_or_else(|| Error::QueryLimit("the query has no searchable words".to_string()))?;
     let mut leaves = Vec::new();
     positive_leaves(&node, Scope::Source, &mut leaves);
     let mut words = Translator::new(options, Target::Passages);
+    words.expander = expander;
     let mut parts = Vec::new();
     let mut also = Vec::new();
     for (scope, leaf) in leaves {
@@ -80,10 +101,15 @@ pub fn translate(
         parts.extend(part);
     }
     parts.dedup();
+    let mut expanded = std::mem::take(&mut t.expanded);
+    expanded.append(&mut words.expanded);
+    expanded.sort();
+    expanded.dedup();
     Ok(Translated {
         query,
         passage_words: (!parts.is_empty()).then(|| parts.join(" OR ")),
         leaves: also,
+        expanded,
     })
 }
 
@@ -101,8 +127,12 @@ fn positive_leaves<'n>(node: &'n Node, scope: Scope, out: &mut Vec<(Scope, &'n N
     }
 }
 
-struct Translator {
+struct Translator<'e> {
     options: QueryOptions,
+    /// Where fuzzy words are expanded; `None`: they are refused.
+    expander: Option<Expander<'e>>,
+    /// What they were expanded into.
+    expanded: Vec<String>,
     target: Target,
     /// The field groups words are looked up in: the text, or the headline or lead inside `headline:`
     /// and (over articles) `lede:`.
@@ -112,10 +142,12 @@ struct Translator {
     exact: TextAnalyzer,
 }
 
-impl Translator {
-    fn new(options: QueryOptions, target: Target) -> Translator {
+impl<'e> Translator<'e> {
+    fn new(options: QueryOptions, target: Target) -> Translator<'e> {
         Translator {
             options,
+            expander: None,
+            expanded: Vec::new(),
             target,
             stem_group: f::STEM,
             exact_group: f::EXACT,
@@ -126,8 +158,8 @@ impl Translator {
 
     fn node(&mut self, node: &Node) -> Result<Option<String>> {
         Ok(match node {
-            Node::Word(w) if self.options.fuzzy => return Err(fuzzy_refused(w)),
-            Node::Fuzzy(w, _) => return Err(fuzzy_refused(w)),
+            Node::Word(w) if self.options.fuzzy => self.fuzzy(w, None)?,
+            Node::Fuzzy(w, distance) => self.fuzzy(w, *distance)?,
             Node::Word(w) => self.word(w),
             Node::Prefix(w) => {
                 let exact = analyze(&mut self.exact, w);
@@ -205,7 +237,7 @@ impl Translator {
         &mut self,
         stem: &'static str,
         exact: &'static str,
-        inner: impl FnOnce(&mut Translator) -> Result<Option<String>>,
+        inner: impl FnOnce(&mut Translator<'e>) -> Result<Option<String>>,
     ) -> Result<Option<String>> {
         let outer = (self.stem_group, self.exact_group);
         self.stem_group = stem;
@@ -213,6 +245,32 @@ impl Translator {
         let out = inner(self);
         (self.stem_group, self.exact_group) = outer;
         out
+    }
+
+    /// `word~N`: the words of the pushed index within N edits of the word (by default 1, or 2 for
+    /// words of 8 letters or more), as the local index matches them; a word the analyzer splits is
+    /// searched as the word it is.
+    fn fuzzy(&mut self, w: &str, distance: Option<u8>) -> Result<Option<String>> {
+        let exact = analyze(&mut self.exact, w);
+        let [(_, word)] = exact.as_slice() else {
+            return Ok(self.word(w));
+        };
+        let Some(expander) = self.expander else {
+            return Err(fuzzy_refused(w));
+        };
+        let distance = distance.unwrap_or(if word.chars().count() >= 8 { 2 } else { 1 });
+        let mut found = expander(self.exact_group == f::HEAD_EXACT, word, distance)?;
+        if !found.contains(word) {
+            // Matches nothing the expansions do not, and keeps the clause when there are none.
+            found.push(word.clone());
+        }
+        found.sort();
+        let parts: Vec<String> = found
+            .iter()
+            .map(|t| terms(self.exact_group, &[(0, t.clone())], 0))
+            .collect();
+        self.expanded.extend(found);
+        Ok(Some(format!("({})", parts.join(" OR "))))
     }
 
     /// An unquoted word: its stem, or its exact form (which only ever holds where the stem does, so
@@ -233,7 +291,7 @@ impl Translator {
 
 fn fuzzy_refused(w: &str) -> Error {
     Error::EngineUnsupported(format!(
-        "fuzzy words ('{w}~') cannot be searched in Quickwit, which has no fuzzy matching in its query language"
+        "fuzzy words ('{w}~') are expanded from the local index that was pushed to Quickwit (Quickwit has no fuzzy matching), and no such index is at hand"
     ))
 }
 

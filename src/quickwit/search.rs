@@ -48,6 +48,49 @@ pub struct Cluster {
     client: Client,
     index_id: String,
     manifest: Manifest,
+    /// The local index that was pushed there, for fuzzy words.
+    local: Option<LocalTerms>,
+}
+
+/// The words of the local index that was pushed to the cluster: fuzzy words are expanded from its
+/// dictionaries into the words they match there, which the pushed documents hold too.
+pub struct LocalTerms {
+    searcher: tantivy::Searcher,
+    exact: tantivy::schema::Field,
+    head_exact: tantivy::schema::Field,
+}
+
+impl LocalTerms {
+    /// Every word of the exact (or headline) field within `distance` edits of `word`, as the local
+    /// index's fuzzy query matches them.
+    fn fuzzy(&self, headline: bool, word: &str, distance: u8) -> Result<Vec<String>> {
+        let field = if headline {
+            self.head_exact
+        } else {
+            self.exact
+        };
+        let query = tantivy::query::FuzzyTermQuery::new(
+            tantivy::Term::from_field_text(field, word),
+            distance,
+            true,
+        );
+        let automaton = query.automaton()?;
+        let mut found = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                found.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        found.sort();
+        found.dedup();
+        Ok(found)
+    }
 }
 
 /// How many passages, articles and stories match, as far as Quickwit tells exactly (`None` where
@@ -185,7 +228,52 @@ impl Cluster {
             client,
             index_id: index_id.to_string(),
             manifest,
+            local: None,
         })
+    }
+
+    /// Takes the local index `reader` reads (kept in `index_dir`) for fuzzy words, when it is what
+    /// the cluster's last push sent (unchanged since); returns whether it was taken.
+    pub fn attach_local(
+        &mut self,
+        reader: &crate::index::Reader,
+        index_dir: &std::path::Path,
+    ) -> bool {
+        let same = super::push::pushed_as_is(
+            reader,
+            index_dir,
+            self.client.base(),
+            &self.index_id,
+            self.manifest.gen,
+        );
+        if same {
+            let fields = reader.fields();
+            self.local = Some(LocalTerms {
+                searcher: reader.searcher(),
+                exact: fields.exact,
+                head_exact: fields.head_exact,
+            });
+        }
+        same
+    }
+
+    /// A query translated for this cluster (fuzzy words expanded from the attached local index).
+    fn translate(
+        &self,
+        query: &str,
+        sources: &[String],
+        options: QueryOptions,
+        target: Target,
+    ) -> Result<super::query::Translated> {
+        match &self.local {
+            Some(local) => {
+                let expand = |headline: bool, word: &str, distance: u8| {
+                    local.fuzzy(headline, word, distance)
+                };
+                super::query::translate_with(query, sources, options, target, Some(&expand))
+            }
+            None => translate(query, sources, options, target),
+        }
     }
 
     /// What the last push said of the index.
@@ -440,9 +528,12 @@ impl Cluster {
         };
         // The local translation gives the same errors (only common words, nothing to search) and the
         // terms to mark.
-        let translated = translate(&request.query, &request.sources, options, target)?;
+        let translated = self.translate(&request.query, &request.sources, options, target)?;
         let (_, fields) = build_schema();
-        let highlight = compile(&request.query, &request.sources, &fields, options)?.highlight;
+        let mut highlight = compile(&request.query, &request.sources, &fields, options)?.highlight;
+        // The words fuzzy words matched are marked as words of the query.
+        highlight.exact.extend(translated.expanded.iter().cloned());
+        highlight.fuzzy.clear();
         let limit = request.limit.unwrap_or(usize::MAX);
         // The counts are asked for beside the hits.
         let (hits, counts) = std::thread::scope(|scope| -> Result<_> {
@@ -780,7 +871,7 @@ impl Cluster {
         let (_, fields) = build_schema();
         let mut per_query = Vec::new();
         for q in &request.queries {
-            let translated = translate(q, &request.sources, options, target)?;
+            let translated = self.translate(q, &request.sources, options, target)?;
             // Same errors as a local timeline.
             compile(q, &request.sources, &fields, options)?;
             per_query.push(self.days(
@@ -1119,7 +1210,7 @@ impl Cluster {
             Within::Article => (Target::Articles, ARTICLE_KIND),
             Within::Passage => (Target::Passages, PASSAGE_KIND),
         };
-        let translated = translate(&request.query, &request.sources, options, target)?;
+        let translated = self.translate(&request.query, &request.sources, options, target)?;
         let q = format!(
             "{} AND {}:1",
             self.filtered(kind, &translated.query, &request.dates),

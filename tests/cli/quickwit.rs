@@ -539,7 +539,13 @@ fn busy_and_failing_nodes_are_retried_then_reported_in_one_line() {
         "{}",
         stderr(&out)
     );
-    let out = env.run(&["search", "tinn~", "--engine", &engine]);
+    // Fuzzy words need the local index that was pushed: elsewhere they are refused.
+    let out = env
+        .cmd()
+        .args(["search", "tinn~", "--engine", &engine, "--index"])
+        .arg(env.path().join("no-index"))
+        .output()
+        .expect("run");
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("fuzzy"), "{}", stderr(&out));
     let out = env
@@ -777,4 +783,60 @@ fn a_hit_names_the_passages_holding_the_words_it_lacks() {
     remote.sort();
     assert_eq!(local, remote);
     assert!(remote.iter().any(|(_, a)| !a.is_empty()), "{remote:?}");
+}
+
+#[test]
+fn fuzzy_words_are_expanded_from_the_local_index_that_was_pushed() {
+    let env = bundled();
+    let node = StandIn::start();
+    assert_eq!(code(&push(&env, &node, "news")), 0);
+    let engine = node.engine("news");
+    for q in [
+        "Tchani~",
+        "Bazum~",
+        "juntta~2",
+        "Niger Tchiany~",
+        "headline:Tchiany~",
+    ] {
+        for within in ["article", "passage"] {
+            let local = articles_of(&env, &[q, "--within", within]);
+            let remote = articles_of(&env, &[q, "--within", within, "--engine", &engine]);
+            assert_eq!(set(local.clone()), set(remote), "{q} within {within}");
+            if !q.starts_with("headline") {
+                assert!(!local.is_empty(), "{q} finds something");
+            }
+        }
+    }
+    let local = search_value(&env, &["Tchani~"]);
+    let remote = search_value(&env, &["Tchani~", "--engine", &engine]);
+    let marked = |v: &serde_json::Value| -> Vec<String> {
+        let h = &v["hits"][0];
+        let snippet = h["snippet"].as_str().expect("snippet");
+        h["highlights"]
+            .as_array()
+            .expect("highlights")
+            .iter()
+            .map(|r| {
+                let (a, b) = (r[0].as_u64().expect("start"), r[1].as_u64().expect("end"));
+                snippet[a as usize..b as usize].to_string()
+            })
+            .collect()
+    };
+    assert!(
+        marked(&remote).iter().any(|w| w == "Tchiani"),
+        "{:?}",
+        marked(&remote)
+    );
+    assert_eq!(local["total_articles"], remote["total_articles"]);
+
+    // The local index changed since the push: its words may not be the cluster's.
+    env.write("extra.txt", "date 2023-08-01 Tchiani spoke again.");
+    env.index_corpus();
+    let out = env.run(&["search", "Tchani~", "--engine", &engine]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("fuzzy words ('Tchani~') are expanded"),
+        "{}",
+        stderr(&out)
+    );
 }
