@@ -92,6 +92,12 @@ fn the_reuters_archive_over_quickwit_finds_what_the_local_index_finds() {
         checked += 1;
     }
     assert_eq!(checked, 60);
+    // Fuzzy words, expanded from the local index that was pushed.
+    for q in ["Volker~", "Yeuter~", "Reagen~", "Nakasone~2"] {
+        let local = found(&env, &[q]);
+        assert!(!local.is_empty(), "{q}");
+        assert_eq!(local, found(&env, &[q, "--engine", &engine]), "{q}");
+    }
     assert!(nonempty > 50, "most names are found: {nonempty}");
     for args in [
         vec!["Reagan", "Baker", "--by", "week"],
