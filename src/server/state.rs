@@ -54,12 +54,20 @@ impl Shared {
     }
 
     /// The Quickwit index to answer from, opened for this request (its last push's manifest read
-    /// again, so a push is seen by the next request); `None` for the local index (blocking).
+    /// again, so a push is seen by the next request), with the local index for fuzzy words when it is
+    /// the one pushed; `None` for the local index (blocking).
     pub fn cluster(&self) -> Result<Option<dateline::quickwit::Cluster>> {
-        self.engine
-            .as_ref()
-            .map(dateline::quickwit::Cluster::open)
-            .transpose()
+        let Some(spec) = &self.engine else {
+            return Ok(None);
+        };
+        let mut cluster = dateline::quickwit::Cluster::open(spec)?;
+        // The local index, when it is what was pushed there, expands fuzzy words.
+        if dateline::index::index_exists(&self.index) {
+            if let Ok(reader) = self.reader() {
+                cluster.attach_local(&reader, &self.index);
+            }
+        }
+        Ok(Some(cluster))
     }
 
     /// The reader of the index's last commit (blocking: call it off the async threads).
