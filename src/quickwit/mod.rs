@@ -11,6 +11,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod counts;
 pub mod mapping;
 pub mod push;
 pub mod query;
