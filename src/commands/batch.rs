@@ -78,7 +78,7 @@ pub fn run(args: BatchArgs) -> anyhow::Result<ExitCode> {
         sources: args.sources.clone(),
         hits: args.hits,
     };
-    let cluster = super::open_cluster(&args.engine, &args.location)?;
+    let cluster = super::open_cluster(&args.engine, Some(&args.location))?;
     let reader = match &cluster {
         Some(_) => None,
         None => Some(open_reader(&args.location)?),

@@ -14,7 +14,7 @@ use dateline::quickwit::Cluster;
 use crate::cli::{InfoArgs, InfoFormat};
 
 pub fn run(args: InfoArgs) -> anyhow::Result<ExitCode> {
-    if let Some(cluster) = super::open_cluster(&args.engine, &args.location)? {
+    if let Some(cluster) = super::open_cluster(&args.engine, None)? {
         return cluster_info(&cluster, args.format);
     }
     let (dir, _) = args.location.resolve();

@@ -97,16 +97,20 @@ pub fn open_reader(location: &IndexLocation) -> anyhow::Result<dateline::index::
 }
 
 /// The Quickwit index `--engine` (or `DATELINE_ENGINE`) names, opened; `None` for the local index.
-/// The local index at `location`, when it is what was pushed there, is kept for fuzzy words.
+/// The local index at `fuzzy_from` (for the commands whose queries may hold fuzzy words), when it is
+/// what was pushed there, is kept to expand them.
 pub fn open_cluster(
     engine: &crate::cli::EngineArg,
-    location: &IndexLocation,
+    fuzzy_from: Option<&IndexLocation>,
 ) -> anyhow::Result<Option<dateline::quickwit::Cluster>> {
     match engine.engine.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(spec) => {
             let spec = dateline::quickwit::EngineSpec::parse(spec)?;
             let mut cluster = dateline::quickwit::Cluster::open(&spec)?;
+            let Some(location) = fuzzy_from else {
+                return Ok(Some(cluster));
+            };
             let (dir, _) = location.resolve();
             if dateline::index::index_exists(&dir) {
                 if let Ok(reader) = dateline::index::Reader::open(&dir) {

@@ -48,20 +48,19 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         collapse: args.copies == CopiesArg::Collapse,
         date_span: false,
     };
-    if let Some(cluster) = super::open_cluster(&args.engine, &args.location)? {
+    if let Some(cluster) = super::open_cluster(&args.engine, Some(&args.location))? {
         return run_on_cluster(&cluster, &args, format, &request);
     }
     let reader = super::open_reader(&args.location)?;
     let results = search(&reader, &request)?;
-    let summary = SearchSummary {
-        query,
-        since: dates.since.map(|d| d.to_string()),
-        until: dates.until.map(|d| d.to_string()),
-        total_passages: results.counts.map(|c| c.passages),
-        total_articles: results.counts.map(|c| c.articles),
-        total_stories: results.counts.map(|c| c.stories),
-        shown: results.len(),
-    };
+    let counts = results.counts;
+    let summary = SearchSummary::new(
+        &request,
+        counts.map(|c| c.passages),
+        counts.map(|c| c.articles),
+        counts.map(|c| c.stories),
+        results.len(),
+    );
 
     print_hits(&args, format, &summary, results.hits())?;
 
@@ -144,15 +143,13 @@ fn run_on_cluster(
 ) -> anyhow::Result<ExitCode> {
     let results = cluster.search(request)?;
     let counts = results.counts;
-    let summary = SearchSummary {
-        query: request.query.clone(),
-        since: request.dates.since.map(|d| d.to_string()),
-        until: request.dates.until.map(|d| d.to_string()),
-        total_passages: counts.and_then(|c| c.passages),
-        total_articles: counts.and_then(|c| c.articles),
-        total_stories: counts.and_then(|c| c.stories),
-        shown: results.hits.len(),
-    };
+    let summary = SearchSummary::new(
+        request,
+        counts.and_then(|c| c.passages),
+        counts.and_then(|c| c.articles),
+        counts.and_then(|c| c.stories),
+        results.hits.len(),
+    );
     let nothing = results.hits.is_empty()
         && counts.is_none_or(|c| c.articles.unwrap_or(0) == 0 && c.passages.unwrap_or(0) == 0);
     print_hits(args, format, &summary, results.hits.into_iter().map(Ok))?;

@@ -12,7 +12,7 @@ use crate::cli::{ShowArgs, ShowFormat};
 
 pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     let highlight = args.highlight.as_deref();
-    let (article, highlights) = match super::open_cluster(&args.engine, &args.location)? {
+    let (article, highlights) = match super::open_cluster(&args.engine, None)? {
         Some(cluster) => cluster.marked_article(&args.article, highlight)?,
         None => {
             let (dir, _) = args.location.resolve();

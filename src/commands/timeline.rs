@@ -63,7 +63,7 @@ pub fn run(args: TimelineArgs) -> anyhow::Result<ExitCode> {
             CountArg::Articles => Count::Articles,
         },
     };
-    let cluster = super::open_cluster(&args.engine, &args.location)?;
+    let cluster = super::open_cluster(&args.engine, Some(&args.location))?;
     if cluster.is_some() && args.split.is_some() {
         bail!("--split source needs the local index (hint: leave out --engine, or run one timeline per --source)");
     }

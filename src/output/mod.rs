@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use crate::analysis::IndexStats;
 use crate::index::verify::VerifyReport;
 use crate::index::StoredArticle;
-use crate::search::Hit;
+use crate::search::{Hit, SearchRequest};
 
 pub use self::csv::CsvPrinter;
 pub use self::human::HumanPrinter;
@@ -40,6 +40,28 @@ pub struct SearchSummary {
     pub total_stories: Option<u64>,
     /// How many hits will be printed.
     pub shown: usize,
+}
+
+impl SearchSummary {
+    /// The summary of `request`: its counts of passages, articles and stories (each when counted)
+    /// and how many hits are shown.
+    pub fn new(
+        request: &SearchRequest,
+        passages: Option<u64>,
+        articles: Option<u64>,
+        stories: Option<u64>,
+        shown: usize,
+    ) -> SearchSummary {
+        SearchSummary {
+            query: request.query.clone(),
+            since: request.dates.since.map(|d| d.to_string()),
+            until: request.dates.until.map(|d| d.to_string()),
+            total_passages: passages,
+            total_articles: articles,
+            total_stories: stories,
+            shown,
+        }
+    }
 }
 
 /// Writes search results in one format.

@@ -321,15 +321,13 @@ fn summary(
     counts: Option<dateline::search::MatchCounts>,
     shown: usize,
 ) -> SearchSummary {
-    SearchSummary {
-        query: request.query.clone(),
-        since: request.dates.since.map(|d| d.to_string()),
-        until: request.dates.until.map(|d| d.to_string()),
-        total_passages: counts.map(|c| c.passages),
-        total_articles: counts.map(|c| c.articles),
-        total_stories: counts.map(|c| c.stories),
+    SearchSummary::new(
+        request,
+        counts.map(|c| c.passages),
+        counts.map(|c| c.articles),
+        counts.map(|c| c.stories),
         shown,
-    }
+    )
 }
 
 /// The summary line of a search over Quickwit.
@@ -338,12 +336,13 @@ fn cluster_summary(
     counts: Option<dateline::quickwit::search::ClusterCounts>,
     shown: usize,
 ) -> SearchSummary {
-    SearchSummary {
-        total_passages: counts.and_then(|c| c.passages),
-        total_articles: counts.and_then(|c| c.articles),
-        total_stories: counts.and_then(|c| c.stories),
-        ..summary(request, None, shown)
-    }
+    SearchSummary::new(
+        request,
+        counts.and_then(|c| c.passages),
+        counts.and_then(|c| c.articles),
+        counts.and_then(|c| c.stories),
+        shown,
+    )
 }
 
 /// Runs blocking work (the index) off the async threads, at most two pieces per core at a time: the

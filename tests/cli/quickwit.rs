@@ -28,8 +28,8 @@ fn push(env: &Env, node: &StandIn, id: &str) -> std::process::Output {
     env.run(&["push", "--to", "quickwit", &node.url, "--index-id", id])
 }
 
-/// Article ids of every hit of a search, in order.
-fn articles_of(env: &Env, args: &[&str]) -> Vec<String> {
+/// Every hit of `search ARGS --all --format jsonl`, parsed, in order.
+pub fn jsonl_hits(env: &Env, args: &[&str]) -> Vec<serde_json::Value> {
     let mut all = vec!["search"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--all", "--format", "jsonl"]);
@@ -37,27 +37,30 @@ fn articles_of(env: &Env, args: &[&str]) -> Vec<String> {
     assert!(code(&out) <= 1, "search {args:?}: {}", stderr(&out));
     stdout(&out)
         .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            v["article"].as_str().expect("article").to_string()
-        })
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+/// Article ids of every hit of a search, in order.
+fn articles_of(env: &Env, args: &[&str]) -> Vec<String> {
+    jsonl_hits(env, args)
+        .iter()
+        .map(|v| v["article"].as_str().expect("article").to_string())
         .collect()
 }
 
 /// The dates of every hit of a search, in order (`None` for undated).
 fn dates_of(env: &Env, args: &[&str]) -> Vec<Option<String>> {
-    let mut all = vec!["search"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--all", "--format", "jsonl"]);
-    let out = env.run(&all);
-    assert!(code(&out) <= 1, "search {args:?}: {}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
-            v["date"].as_str().map(str::to_string)
-        })
+    jsonl_hits(env, args)
+        .iter()
+        .map(|v| v["date"].as_str().map(str::to_string))
         .collect()
+}
+
+/// Asserts that a command failed (exit 2) saying `says` on standard error.
+fn fails_with(out: &std::process::Output, says: &str) {
+    assert_eq!(code(out), 2, "{}", stderr(out));
+    assert!(stderr(out).contains(says), "{}", stderr(out));
 }
 
 /// `search ... --format json` as JSON.
@@ -546,8 +549,7 @@ fn busy_and_failing_nodes_are_retried_then_reported_in_one_line() {
         .arg(env.path().join("no-index"))
         .output()
         .expect("run");
-    assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("fuzzy"), "{}", stderr(&out));
+    fails_with(&out, "fuzzy");
     let out = env
         .cmd()
         .args(["search", "tin"])
@@ -572,28 +574,13 @@ fn busy_and_failing_nodes_are_retried_then_reported_in_one_line() {
     );
     node.lock().failures = vec![("_search".to_string(), 200)];
     let out = env.run(&["search", "tin", "--engine", &engine]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("the answer is not JSON"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, "the answer is not JSON");
     // A split that failed: the answer is partial, and said to be.
     node.lock().failures = vec![("/tin/search".to_string(), 206)];
     let out = env.run(&["search", "tin", "--engine", &engine]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("the answer is partial"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, "the answer is partial");
     let out = env.run(&["push", "--to", "elastic", &node.url]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("quickwit is the one engine"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, "quickwit is the one engine");
 }
 
 #[test]
@@ -836,10 +823,5 @@ fn fuzzy_words_are_expanded_from_the_local_index_that_was_pushed() {
     env.write("extra.txt", "date 2023-08-01 Tchiani spoke again.");
     env.index_corpus();
     let out = env.run(&["search", "Tchani~", "--engine", &engine]);
-    assert_eq!(code(&out), 2);
-    assert!(
-        stderr(&out).contains("fuzzy words ('Tchani~') are expanded"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&out, "fuzzy words ('Tchani~') are expanded");
 }

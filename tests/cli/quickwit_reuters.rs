@@ -10,8 +10,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::quickwit::jsonl_hits;
 use crate::standin::StandIn;
-use crate::util::{code, hit_and_copies, stderr, stdout, Env};
+use crate::util::{code, hit_and_copies, stderr, Env};
 
 fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
@@ -19,14 +20,9 @@ fn shared() -> PathBuf {
 
 /// Each hit and the copies under it, of `search ARGS --all --format jsonl`.
 fn found(env: &Env, args: &[&str]) -> BTreeSet<String> {
-    let mut all = vec!["search"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--all", "--format", "jsonl"]);
-    let out = env.run(&all);
-    assert!(code(&out) <= 1, "{args:?}: {}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .flat_map(|l| hit_and_copies(&serde_json::from_str(l).expect("jsonl")))
+    jsonl_hits(env, args)
+        .iter()
+        .flat_map(hit_and_copies)
         .collect()
 }
 
